@@ -1,0 +1,76 @@
+"""The interface every blob store implements; ``save()`` and ``load()`` are shared."""
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import islice
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .. import codec
+from ..blobkeys import check_key
+
+
+def chunked(items: Iterable, size: int) -> Iterator[list]:
+    """Successive lists of at most ``size`` items."""
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+class InvalidBackendError(ImproperlyConfigured):
+    """``MINISENTRY_BACKEND`` names a backend that cannot be loaded or configured."""
+
+
+class BlobMissing(LookupError):
+    """The blob store holds no blob under that key."""
+
+
+class BaseBackend:
+    """A blob store for compressed event JSON, keyed by :func:`minisentry.blobkeys.blob_key`.
+
+    Subclasses set ``kind`` (recorded on each Event row) and ``option_names``, and provide the
+    four blob methods.
+    """
+
+    kind = ""
+    option_names: frozenset[str] = frozenset()
+
+    def __init__(self, **options):
+        unknown = set(options) - self.option_names
+        if unknown:
+            raise InvalidBackendError(
+                f"Invalid option(s) {', '.join(sorted(unknown))} for {type(self).__name__}; "
+                f"it accepts: {', '.join(sorted(self.option_names)) or 'none'}."
+            )
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}>"
+
+    def write_blobs(self, blobs: Mapping[str, bytes]) -> None:
+        raise NotImplementedError("subclasses of BaseBackend must provide a write_blobs() method")
+
+    def read_blob(self, key: str) -> bytes:
+        """The blob's bytes; raises :class:`BlobMissing`."""
+        raise NotImplementedError("subclasses of BaseBackend must provide a read_blob() method")
+
+    def delete_blobs(self, keys: Iterable[str]) -> None:
+        """Delete the blobs; keys without a blob are ignored."""
+        raise NotImplementedError("subclasses of BaseBackend must provide a delete_blobs() method")
+
+    def iter_blobs(self) -> Iterator[tuple[str, int]]:
+        """Every stored blob as ``(key, size in bytes)``."""
+        raise NotImplementedError("subclasses of BaseBackend must provide an iter_blobs() method")
+
+    def save(self, records: Sequence) -> list:
+        """Write the records' blobs, then index them; return the records that were new."""
+        from .. import index
+
+        known = index.known_event_ids((r.event_id for r in records), index.database())
+        records = [r for r in records if r.event_id not in known]
+        if not records:
+            return []
+        self.write_blobs({r.blob_key: r.blob for r in records})
+        return index.store(records, self.kind)
+
+    def load(self, key: str) -> dict:
+        """The event stored under ``key``, as the SDK produced it."""
+        return codec.loads(codec.decompress(self.read_blob(check_key(key))))

@@ -1,0 +1,44 @@
+"""Blobs in their own database table: the zero-infrastructure option."""
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+
+from django.db import router
+from django.db.models.functions import Length
+
+from ..models import EventBlob
+from .base import BaseBackend, BlobMissing, chunked
+
+CHUNK = 500
+
+
+class DatabaseBackend(BaseBackend):
+    kind = "database"
+    option_names = frozenset()
+
+    def save(self, records: Sequence) -> list:
+        """Blobs and index rows commit together in one transaction."""
+        from ..index import database, write_transaction
+
+        with write_transaction(database()):
+            return super().save(records)
+
+    def write_blobs(self, blobs: Mapping[str, bytes]) -> None:
+        EventBlob.objects.using(router.db_for_write(EventBlob)).bulk_create(
+            (EventBlob(key=key, data=data) for key, data in blobs.items()),
+            batch_size=CHUNK, update_conflicts=True, unique_fields=["key"], update_fields=["data"],
+        )
+
+    def read_blob(self, key: str) -> bytes:
+        data = EventBlob.objects.using(router.db_for_read(EventBlob)).filter(key=key).values_list("data", flat=True).first()
+        if data is None:
+            raise BlobMissing(key)
+        return bytes(data)
+
+    def delete_blobs(self, keys: Iterable[str]) -> None:
+        manager = EventBlob.objects.using(router.db_for_write(EventBlob))
+        for chunk in chunked(keys, CHUNK):
+            manager.filter(key__in=chunk).delete()
+
+    def iter_blobs(self) -> Iterator[tuple[str, int]]:
+        rows = EventBlob.objects.using(router.db_for_read(EventBlob)).order_by("key")
+        yield from rows.values_list("key", Length("data")).iterator(chunk_size=2000)

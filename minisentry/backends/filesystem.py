@@ -1,0 +1,95 @@
+"""Blobs as files under ``location``: ``YYYY/MM/DD/ab/<event_id>.zst``, written atomically."""
+
+import os
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+
+from ..blobkeys import BLOB_KEY_RE, check_key
+from .base import BaseBackend, BlobMissing, InvalidBackendError
+
+SUFFIX = ".zst"
+
+
+class FileSystemBackend(BaseBackend):
+    kind = "filesystem"
+    option_names = frozenset({"location", "fsync"})
+
+    def __init__(self, location=None, fsync: bool = False, **options):
+        super().__init__(**options)
+        if not location:
+            raise InvalidBackendError("FileSystemBackend needs OPTIONS['location'], a directory.")
+        self.location = Path(location).resolve()
+        self.fsync = fsync
+        self._checked_dirs: set[Path] = set()
+
+    def __repr__(self) -> str:
+        return f"<FileSystemBackend {self.location}>"
+
+    def path(self, key: str) -> Path:
+        return self.location.joinpath(*check_key(key).split("/")).with_suffix(SUFFIX)
+
+    def _directory(self, path: Path) -> Path:
+        """Create the blob's directory (private) and make sure no link leads it outside ``location``."""
+        directory = path.parent
+        if directory not in self._checked_dirs:
+            directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if not directory.resolve().is_relative_to(self.location):
+                raise ValueError(f"{directory} leads outside {self.location}")
+            self._checked_dirs.add(directory)
+        return directory
+
+    def write_blobs(self, blobs: Mapping[str, bytes]) -> None:
+        for key, data in blobs.items():
+            path = self.path(key)
+            tmp = self._directory(path) / f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp"
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            try:
+                with os.fdopen(fd, "wb") as file:
+                    file.write(data)
+                    if self.fsync:
+                        file.flush()
+                        os.fsync(file.fileno())
+                os.replace(tmp, path)
+            except BaseException:
+                tmp.unlink(missing_ok=True)
+                raise
+
+    def read_blob(self, key: str) -> bytes:
+        path = self.path(key)
+        if not path.resolve().is_relative_to(self.location):
+            raise BlobMissing(key)
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            raise BlobMissing(key) from None
+
+    def delete_blobs(self, keys: Iterable[str]) -> None:
+        directories = set()
+        for key in keys:
+            path = self.path(key)
+            path.unlink(missing_ok=True)
+            directories.add(path.parent)
+        for directory in sorted(directories, reverse=True):
+            self._prune(directory)
+
+    def _prune(self, directory: Path) -> None:
+        """Remove ``directory`` and its parents up to ``location`` while they are empty."""
+        while directory != self.location and directory.is_relative_to(self.location):
+            try:
+                directory.rmdir()
+            except OSError:  # not empty, or already gone
+                return
+            self._checked_dirs.discard(directory)
+            directory = directory.parent
+
+    def iter_blobs(self) -> Iterator[tuple[str, int]]:
+        for root, dirs, files in os.walk(self.location):
+            dirs.sort()
+            for name in sorted(files):
+                if not name.endswith(SUFFIX):
+                    continue
+                path = Path(root, name)
+                key = path.relative_to(self.location).with_suffix("").as_posix()
+                if BLOB_KEY_RE.fullmatch(key):
+                    yield key, path.stat().st_size

@@ -1,0 +1,94 @@
+"""Blobs as private S3 objects, configured through django-storages' ``S3Storage`` (boto3)."""
+
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from functools import cached_property
+
+from django.core.exceptions import ImproperlyConfigured
+
+from ..blobkeys import BLOB_KEY_RE
+from .base import BaseBackend, BlobMissing, InvalidBackendError, chunked
+
+DELETE_CHUNK = 1000  # DeleteObjects' limit
+PUBLIC_ACLS = frozenset({"public-read", "public-read-write", "authenticated-read"})
+
+
+class S3Backend(BaseBackend):
+    """``OPTIONS``: bucket_name, prefix, endpoint_url, region_name, access_key, secret_key,
+    max_workers (parallel uploads), and any other ``S3Storage`` option, passed through."""
+
+    kind = "s3"
+
+    def __init__(self, bucket_name=None, prefix: str = "minisentry", max_workers: int = 16, **options):
+        try:
+            from storages.backends.s3 import S3Storage
+        except ImportError as exc:
+            raise InvalidBackendError(
+                "S3Backend needs django-storages and boto3: pip install 'django-minisentry[s3]'"
+            ) from exc
+        if not bucket_name:
+            raise InvalidBackendError("S3Backend needs OPTIONS['bucket_name'].")
+        try:
+            self.storage = S3Storage(bucket_name=bucket_name, location=prefix.strip("/"), **options)
+        except ImproperlyConfigured as exc:
+            raise InvalidBackendError(f"S3Backend: {exc}") from exc
+        self.max_workers = max_workers
+
+    def __repr__(self) -> str:
+        return f"<S3Backend s3://{self.storage.bucket_name}/{self.storage.location}>"
+
+    @property
+    def bucket(self) -> str:
+        return self.storage.bucket_name
+
+    @property
+    def client(self):
+        """A boto3 client of this thread (django-storages keeps its connections per thread)."""
+        return self.storage.connection.meta.client
+
+    @cached_property
+    def _pool(self) -> ThreadPoolExecutor:
+        return ThreadPoolExecutor(self.max_workers, thread_name_prefix="minisentry-s3")
+
+    def object_key(self, key: str) -> str:
+        return self.storage._normalize_name(key)
+
+    def _put(self, item: tuple[str, bytes]) -> None:
+        key, data = item
+        extra = {"ACL": self.storage.default_acl} if self.storage.default_acl else {}
+        self.client.put_object(
+            Bucket=self.bucket, Key=self.object_key(key), Body=data,
+            ContentType="application/zstd", **extra,
+        )
+
+    def write_blobs(self, blobs: Mapping[str, bytes]) -> None:
+        if len(blobs) == 1:
+            self._put(next(iter(blobs.items())))
+        else:
+            list(self._pool.map(self._put, blobs.items()))
+
+    def read_blob(self, key: str) -> bytes:
+        client = self.client
+        try:
+            return client.get_object(Bucket=self.bucket, Key=self.object_key(key))["Body"].read()
+        except client.exceptions.NoSuchKey:
+            raise BlobMissing(key) from None
+
+    def delete_blobs(self, keys: Iterable[str]) -> None:
+        for chunk in chunked(keys, DELETE_CHUNK):
+            response = self.client.delete_objects(
+                Bucket=self.bucket,
+                Delete={"Objects": [{"Key": self.object_key(k)} for k in chunk], "Quiet": True},
+            )
+            if response.get("Errors"):
+                first = response["Errors"][0]
+                raise OSError(f"S3 refused to delete {len(response['Errors'])} blob(s), e.g. {first}")
+
+    def iter_blobs(self) -> Iterator[tuple[str, int]]:
+        prefix = f"{self.storage.location}/" if self.storage.location else ""
+        paginator = self.client.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
+            for item in page.get("Contents", []):
+                key = item["Key"][len(prefix):]
+                if BLOB_KEY_RE.fullmatch(key):
+                    yield key, item["Size"]

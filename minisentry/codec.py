@@ -1,0 +1,63 @@
+"""Event bytes: JSON snapshots taken in the calling thread, zstd frames in the blob store."""
+
+import json
+import threading
+
+import orjson
+import zstandard
+
+_JSON_OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY
+_local = threading.local()
+
+
+def dumps(event) -> bytes:
+    """Serialize an event once; never raises for odd values (repr'd) or lone surrogates (escaped)."""
+    try:
+        return orjson.dumps(event, default=_fallback, option=_JSON_OPTIONS)
+    except (TypeError, orjson.JSONEncodeError):
+        # Lone surrogates, cycles, huge ints: the stdlib escapes what orjson refuses.
+        return json.dumps(_jsonable(event), default=_fallback, ensure_ascii=True).encode()
+
+
+def loads(data: bytes):
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return json.loads(data)
+
+
+def _fallback(value) -> str:
+    try:
+        return repr(value)
+    except Exception:
+        return f"<unrepresentable {type(value).__name__}>"
+
+
+def _jsonable(value, seen=frozenset(), depth=0):
+    """A copy the stdlib can encode: cycles and depth beyond 100 become strings."""
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if depth > 100 or id(value) in seen:
+        return "<recursion>"
+    seen = seen | {id(value)}
+    if isinstance(value, dict):
+        return {
+            k if isinstance(k, str) else _fallback(k): _jsonable(v, seen, depth + 1)
+            for k, v in value.items()
+        }
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v, seen, depth + 1) for v in value]
+    return _fallback(value)
+
+
+def compress(data: bytes, level: int) -> bytes:
+    compressors = _local.__dict__.setdefault("compressors", {})
+    if level not in compressors:
+        compressors[level] = zstandard.ZstdCompressor(level=level)
+    return compressors[level].compress(data)
+
+
+def decompress(data: bytes) -> bytes:
+    if not hasattr(_local, "decompressor"):
+        _local.decompressor = zstandard.ZstdDecompressor()
+    return _local.decompressor.decompress(data)

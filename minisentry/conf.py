@@ -1,0 +1,51 @@
+"""minisentry's settings: ``MINISENTRY_*`` with defaults, read lazily, reset on ``setting_changed``."""
+
+import tempfile
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings as django_settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+
+DEFAULTS = {
+    # Where blobs go: a dotted path, or {"BACKEND": path, "OPTIONS": {...}}.
+    "BACKEND": "minisentry.backends.database.DatabaseBackend",
+    # Further named backends, used to read blobs that an earlier backend wrote.
+    "BACKENDS": {},
+    # Events waiting for the writer; past this a capture is counted as dropped.
+    "QUEUE_SIZE": 2000,
+    # Queued payload bytes allowed at once (bounds memory when events are large).
+    "QUEUE_BYTES": 64 * 1024 * 1024,
+    "BATCH_SIZE": 500,
+    # Attempts per batch before its events are spooled, and the first backoff delay (doubles).
+    "RETRIES": 3,
+    "RETRY_DELAY": 0.2,
+    # Local directory for events that could not be stored; never inside a blob store.
+    "SPOOL_DIR": Path(tempfile.gettempdir()) / "minisentry-spool",
+    # Seconds between the writer's looks into the spool for events to store again.
+    "SPOOL_CHECK_INTERVAL": 60.0,
+    # How long the interpreter waits at exit for queued events before spooling them.
+    "SHUTDOWN_TIMEOUT": 5.0,
+    "COMPRESSION_LEVEL": 3,
+}
+
+
+def get(name: str):
+    """The value of ``MINISENTRY_<name>``, or its default (also while settings are unconfigured)."""
+    try:
+        return _get(name)
+    except ImproperlyConfigured:
+        return DEFAULTS[name]
+
+
+@cache
+def _get(name: str):
+    return getattr(django_settings, f"MINISENTRY_{name}", DEFAULTS[name])
+
+
+@receiver(setting_changed)
+def _reset(*, setting: str, **kwargs) -> None:
+    if setting.startswith("MINISENTRY_"):
+        _get.cache_clear()

@@ -1,0 +1,1 @@
+"""minisentry inside the Wagtail admin: add ``"minisentry.contrib.wagtail"`` beside ``"minisentry"``."""

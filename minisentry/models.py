@@ -1,0 +1,158 @@
+"""The queryable index. Raw event JSON never lives here: it is in the blob store."""
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.TextChoices):
+    FATAL = "fatal", _("fatal")
+    ERROR = "error", _("error")
+    WARNING = "warning", _("warning")
+    INFO = "info", _("info")
+    DEBUG = "debug", _("debug")
+
+
+class EventIdField(models.UUIDField):
+    """A UUID column (16 bytes on PostgreSQL) that Python sees as 32 lowercase hex characters."""
+
+    def from_db_value(self, value, expression, connection):
+        return None if value is None else self.to_python(value)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.hex if isinstance(value, uuid.UUID) else value
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if value is not None and not isinstance(value, uuid.UUID):
+            value = super().to_python(value)
+        return super().get_db_prep_value(value, connection, prepared)
+
+
+class Issue(models.Model):
+    class Status(models.TextChoices):
+        UNRESOLVED = "unresolved", _("unresolved")
+        RESOLVED = "resolved", _("resolved")
+        IGNORED = "ignored", _("ignored")
+
+    fingerprint = models.CharField(
+        max_length=32, unique=True, help_text=_("The issue's primary grouping hash.")
+    )
+    title = models.CharField(max_length=255)
+    culprit = models.CharField(max_length=255, blank=True)
+    message = models.TextField(blank=True, help_text=_("Message of the latest event, for search."))
+    level = models.CharField(max_length=16, choices=Level.choices, default=Level.ERROR)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.UNRESOLVED)
+    is_regression = models.BooleanField(
+        default=False, help_text=_("An event arrived after the issue was resolved.")
+    )
+    platform = models.CharField(max_length=32, blank=True)
+    grouped_by = models.CharField(
+        max_length=255, blank=True, help_text=_("Why events share this issue.")
+    )
+    first_seen = models.DateTimeField()
+    last_seen = models.DateTimeField()
+    event_count = models.BigIntegerField(default=0)
+    environment = models.CharField(max_length=64, blank=True)
+    release = models.CharField(max_length=200, blank=True)
+    first_release = models.CharField(max_length=200, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen"]
+        indexes = [
+            models.Index(fields=["status", "-last_seen"], name="ms_issue_status_last"),
+            models.Index(fields=["status", "-first_seen"], name="ms_issue_status_first"),
+            models.Index(fields=["status", "-event_count"], name="ms_issue_status_count"),
+            models.Index(fields=["-last_seen"], name="ms_issue_last"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class IssueHash(models.Model):
+    """Every grouping hash known for an issue; an event joins the issue owning any of its hashes."""
+
+    hash = models.CharField(max_length=32, primary_key=True)
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="hashes")
+
+
+class Event(models.Model):
+    event_id = EventIdField(primary_key=True)
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="events", db_index=False)
+    timestamp = models.DateTimeField()
+    level = models.CharField(max_length=16, choices=Level.choices, default=Level.ERROR)
+    environment = models.CharField(max_length=64, blank=True)
+    release = models.CharField(max_length=200, blank=True)
+    server_name = models.CharField(max_length=128, blank=True)
+    transaction = models.CharField(max_length=200, blank=True)
+    backend = models.CharField(max_length=16, help_text=_("Kind of blob store holding the JSON."))
+    blob_size = models.PositiveIntegerField(help_text=_("Compressed bytes in the blob store."))
+    raw_size = models.PositiveIntegerField(help_text=_("Bytes of the event's JSON."))
+
+    class Meta:
+        ordering = ["-timestamp"]
+        indexes = [
+            models.Index(fields=["issue", "-timestamp"], name="ms_event_issue_time"),
+            models.Index(fields=["timestamp"], name="ms_event_time"),
+        ]
+
+    def __str__(self) -> str:
+        return self.event_id
+
+    @property
+    def blob_key(self) -> str:
+        """Derived from the validated event_id and the event's UTC date, never from raw input."""
+        from .blobkeys import blob_key
+
+        return blob_key(self.event_id, self.timestamp)
+
+    def load(self) -> dict:
+        """The event JSON as the SDK produced it."""
+        from .backends import get_backend_for_kind
+
+        return get_backend_for_kind(self.backend).load(self.blob_key)
+
+
+class IssueTag(models.Model):
+    """How many events of an issue carried each tag value."""
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="tags", db_index=False)
+    key = models.CharField(max_length=32)
+    value = models.CharField(max_length=200)
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "key", "value"], name="ms_issuetag_unique")
+        ]
+
+
+class IssueHourlyCount(models.Model):
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="hourly_counts", db_index=False)
+    hour = models.DateTimeField()
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "hour"], name="ms_hourly_unique")
+        ]
+
+
+class Counter(models.Model):
+    """Process-wide tallies kept durable, e.g. events dropped because the queue was full."""
+
+    name = models.CharField(max_length=32, primary_key=True)
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"
+
+
+class EventBlob(models.Model):
+    """Blob table of :class:`~minisentry.backends.database.DatabaseBackend`."""
+
+    key = models.CharField(max_length=64, primary_key=True)
+    data = models.BinaryField()

@@ -1,0 +1,119 @@
+"""Fixtures: every backend (S3 through a real moto server over HTTP), real sentry-sdk."""
+
+import json
+import logging
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+import sentry_sdk
+from django.test import override_settings
+from sentry_sdk.integrations.logging import LoggingIntegration
+
+import minisentry
+
+# A developer's own AWS configuration must never leak into the tests.
+os.environ["AWS_CONFIG_FILE"] = os.devnull
+os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+BACKENDS = ["filesystem", "s3", "database"]
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint():
+    """A moto S3 server in its own process, spoken to over HTTP like real S3."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(endpoint, timeout=1)
+            break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail("the moto S3 server did not start")
+            time.sleep(0.1)
+    yield endpoint
+    process.terminate()
+    process.wait(10)
+
+
+def s3_config(endpoint: str, bucket: str) -> dict:
+    import boto3
+
+    boto3.client(
+        "s3", endpoint_url=endpoint, region_name="us-east-1",
+        aws_access_key_id="testing", aws_secret_access_key="testing",
+    ).create_bucket(Bucket=bucket)
+    return {
+        "BACKEND": "minisentry.backends.s3.S3Backend",
+        "OPTIONS": {
+            "bucket_name": bucket, "prefix": "events", "endpoint_url": endpoint,
+            "region_name": "us-east-1", "access_key": "testing", "secret_key": "testing",
+        },
+    }
+
+
+def backend_config(kind: str, tmp_path: Path, request) -> dict:
+    if kind == "filesystem":
+        return {"BACKEND": "minisentry.backends.filesystem.FileSystemBackend",
+                "OPTIONS": {"location": str(tmp_path / "blobs")}}
+    if kind == "s3":
+        endpoint = request.getfixturevalue("moto_endpoint")
+        return s3_config(endpoint, f"minisentry-{uuid.uuid4().hex[:12]}")
+    return {"BACKEND": "minisentry.backends.database.DatabaseBackend"}
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request, tmp_path, transactional_db):
+    """Each test using it runs once per backend, with a private spool directory."""
+    config = backend_config(request.param, tmp_path, request)
+    with override_settings(MINISENTRY_BACKEND=config, MINISENTRY_SPOOL_DIR=str(tmp_path / "spool")):
+        yield minisentry.get_backend()
+        minisentry.flush(30)
+
+
+@pytest.fixture
+def sentry(backend):
+    """sentry-sdk initialised as a user would: no DSN, before_send=minisentry.store()."""
+    sentry_sdk.init(
+        before_send=minisentry.store(),
+        integrations=[LoggingIntegration(level=logging.INFO, event_level=logging.ERROR)],
+        include_local_variables=True,
+    )
+    yield sentry_sdk
+    assert minisentry.flush(30)
+    sentry_sdk.init()
+
+
+def worker_env(config: dict, spool: Path) -> dict:
+    """Environment for a subprocess that uses the test database and ``config``."""
+    from django.conf import settings
+
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="tests.settings",
+        MINISENTRY_TEST_BACKEND=json.dumps(config),
+        MINISENTRY_TEST_SPOOL_DIR=str(spool),
+        MINISENTRY_TEST_DB_NAME=settings.DATABASES["default"]["NAME"],
+        MINISENTRY_TEST_USE_TEST_DB="1",
+        PYTHONPATH=str(ROOT),
+    )
+    return env

@@ -1,0 +1,86 @@
+"""Test settings. ``MINISENTRY_TEST_DB=postgres`` switches from SQLite to PostgreSQL."""
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+SECRET_KEY = "tests-only"
+DEBUG = False
+USE_TZ = True
+TIME_ZONE = "UTC"
+ROOT_URLCONF = "tests.urls"
+ALLOWED_HOSTS = ["*"]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "minisentry",
+]
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+]
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+STATIC_URL = "/static/"
+
+# Writer subprocesses of the multi-process tests find the test database through these.
+_work = Path(os.environ.setdefault("MINISENTRY_TEST_WORKDIR", tempfile.mkdtemp(prefix="minisentry-tests-")))
+if os.environ.get("MINISENTRY_TEST_DB", "sqlite") == "postgres":
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.postgresql",
+            # Subprocesses of a test run connect straight to the test database.
+            "NAME": os.environ["MINISENTRY_TEST_DB_NAME"] if os.environ.get("MINISENTRY_TEST_USE_TEST_DB") else "test",
+            "USER": os.environ.get("PGUSER", "postgres"),
+            "HOST": os.environ.get("PGHOST", "127.0.0.1"),
+            "PORT": os.environ.get("PGPORT", "5432"),
+            "TEST": {"NAME": os.environ.setdefault("MINISENTRY_TEST_DB_NAME", f"test_minisentry_{os.getpid()}")},
+        }
+    }
+else:
+    _sqlite = os.environ.get("MINISENTRY_TEST_DB_NAME", str(_work / "test.sqlite3"))
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": _sqlite,
+            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 30},
+            "TEST": {"NAME": _sqlite},
+        }
+    }
+
+MINISENTRY_BACKEND = json.loads(os.environ.get("MINISENTRY_TEST_BACKEND", "null")) or {
+    "BACKEND": "minisentry.backends.filesystem.FileSystemBackend",
+    "OPTIONS": {"location": str(_work / "blobs")},
+}
+MINISENTRY_SPOOL_DIR = os.environ.get("MINISENTRY_TEST_SPOOL_DIR", str(_work / "spool"))
+MINISENTRY_RETRY_DELAY = 0.01
+MINISENTRY_SPOOL_CHECK_INTERVAL = 0
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"minisentry": {"handlers": ["console"], "level": "WARNING"}},
+}

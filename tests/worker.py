@@ -1,0 +1,57 @@
+"""A separate process capturing real exceptions, as a web worker would.
+
+``python -m tests.worker --events N [--sites K] [--no-flush] [--rss]``: raises N exceptions from K
+code sites through sentry-sdk with ``before_send=minisentry.store()``, then prints a JSON line.
+"""
+
+import argparse
+import json
+import resource
+import sys
+
+import django
+
+
+def site_0(n): raise ValueError(f"site 0, event {n}")  # noqa: E704
+def site_1(n): raise KeyError(f"site 1, event {n}")  # noqa: E704
+def site_2(n): raise TypeError(f"site 2, event {n}")  # noqa: E704
+def site_3(n): raise RuntimeError(f"site 3, event {n}")  # noqa: E704
+def site_4(n): raise LookupError(f"site 4, event {n}")  # noqa: E704
+def site_5(n): raise OSError(f"site 5, event {n}")  # noqa: E704
+def site_6(n): raise ArithmeticError(f"site 6, event {n}")  # noqa: E704
+def site_7(n): raise AttributeError(f"site 7, event {n}")  # noqa: E704
+def site_8(n): raise NameError(f"site 8, event {n}")  # noqa: E704
+def site_9(n): raise IndexError(f"site 9, event {n}")  # noqa: E704
+
+
+SITES = [site_0, site_1, site_2, site_3, site_4, site_5, site_6, site_7, site_8, site_9]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--events", type=int, required=True)
+    parser.add_argument("--sites", type=int, default=10)
+    parser.add_argument("--no-flush", action="store_true", help="exit without flushing (atexit must)")
+    args = parser.parse_args()
+
+    django.setup()
+    import sentry_sdk
+
+    import minisentry
+
+    sentry_sdk.init(before_send=minisentry.store())
+    for n in range(args.events):
+        try:
+            SITES[n % args.sites](n)
+        except Exception:
+            sentry_sdk.capture_exception()
+    result = {"dropped": minisentry.stats()["dropped"]}
+    if not args.no_flush:
+        result["flushed"] = minisentry.flush(120)
+    result["max_rss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps(result))
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
