@@ -29,6 +29,14 @@ DEFAULTS = {
     # How long the interpreter waits at exit for queued events before spooling them.
     "SHUTDOWN_TIMEOUT": 5.0,
     "COMPRESSION_LEVEL": 3,
+    # Defaults of ``minisentry_cleanup`` (None: no limit).
+    "RETENTION": {"max_age_days": None, "max_events_per_issue": None, "max_total_bytes": None},
+    # Alerts on new issues and regressions, sent by the writer thread: e-mail recipients, a
+    # Slack/Mattermost-compatible webhook, at most one alert per issue every rate_limit_seconds,
+    # the webhook's timeout, and the site's address for links (e.g. "https://example.com").
+    "ALERTS": {
+        "emails": [], "webhook_url": None, "rate_limit_seconds": 300, "timeout": 5.0, "base_url": "",
+    },
 }
 
 

@@ -7,6 +7,7 @@ new issues are created under a lock, so many writer processes can share one data
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import connections, router, transaction
@@ -39,8 +40,17 @@ def known_event_ids(event_ids: Iterable[str], using: str) -> set[str]:
     return set(Event.objects.using(using).filter(pk__in=list(event_ids)).values_list("pk", flat=True))
 
 
-def store(records: Sequence[EventRecord], backend: str) -> list[EventRecord]:
-    """Index ``records`` (their blobs already written) in one transaction; return the new ones.
+@dataclass
+class Stored:
+    """What one index transaction did."""
+
+    records: list[EventRecord] = field(default_factory=list)  # newly indexed events
+    new_issues: list[int] = field(default_factory=list)
+    regressions: list[int] = field(default_factory=list)  # resolved issues the batch reopened
+
+
+def store(records: Sequence[EventRecord], backend: str) -> Stored:
+    """Index ``records`` (their blobs already written) in one transaction.
 
     Events whose id is already indexed are skipped, which makes replays idempotent.
     """
@@ -51,10 +61,11 @@ def store(records: Sequence[EventRecord], backend: str) -> list[EventRecord]:
         for record in records:
             if record.event_id not in known:
                 fresh.setdefault(record.event_id, record)
-        records = list(fresh.values())
+        result = Stored(records=list(fresh.values()))
+        records = result.records
         if not records:
-            return []
-        issue_of = _resolve_issues(records, connection)
+            return result
+        issue_of, result.new_issues = _resolve_issues(records, connection)
         Event.objects.using(using).bulk_create(
             Event(
                 event_id=r.event_id, issue_id=issue_of[r.event_id], timestamp=r.timestamp,
@@ -67,6 +78,11 @@ def store(records: Sequence[EventRecord], backend: str) -> list[EventRecord]:
         by_issue = defaultdict(list)
         for record in records:
             by_issue[issue_of[record.event_id]].append(record)
+        result.regressions = list(
+            Issue.objects.using(using)
+            .filter(pk__in=by_issue, status=Issue.Status.RESOLVED)
+            .values_list("pk", flat=True)
+        )
         for issue_id in sorted(by_issue):  # a fixed order: no deadlocks between writers
             _update_issue(issue_id, by_issue[issue_id], using)
         tags, hours = defaultdict(int), defaultdict(int)
@@ -77,18 +93,21 @@ def store(records: Sequence[EventRecord], backend: str) -> list[EventRecord]:
             hours[(issue_id, hour(record.timestamp))] += 1
         upsert_add(connection, IssueTag, ("issue_id", "key", "value"), "count", tags)
         upsert_add(connection, IssueHourlyCount, ("issue_id", "hour"), "count", hours)
-    return records
+    return result
 
 
 def hour(moment: datetime) -> datetime:
     return moment.replace(minute=0, second=0, microsecond=0)
 
 
-def _resolve_issues(records: list[EventRecord], connection) -> dict[str, int]:
-    """Map each record's event id to the issue owning any of its hashes, creating issues as needed."""
+def _resolve_issues(records: list[EventRecord], connection) -> tuple[dict[str, int], list[int]]:
+    """Map each record's event id to the issue owning any of its hashes, creating issues as needed.
+
+    Returns the mapping and the ids of the issues created."""
     using = connection.alias
     hashes = {h for r in records for h in r.hashes}
     owner = dict(IssueHash.objects.using(using).filter(hash__in=hashes).values_list("hash", "issue_id"))
+    created = []
     if any(not any(h in owner for h in r.hashes) for r in records):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -105,6 +124,7 @@ def _resolve_issues(records: list[EventRecord], connection) -> dict[str, int]:
                     last_seen=record.timestamp, environment=record.environment,
                     release=record.release, first_release=record.release,
                 )
+                created.append(issue.pk)
                 owner.update(dict.fromkeys(record.hashes, issue.pk))
                 IssueHash.objects.using(using).bulk_create(
                     IssueHash(hash=h, issue_id=issue.pk) for h in record.hashes
@@ -118,7 +138,7 @@ def _resolve_issues(records: list[EventRecord], connection) -> dict[str, int]:
         IssueHash.objects.using(using).bulk_create(
             (IssueHash(hash=h, issue_id=i) for h, i in extra.items()), ignore_conflicts=True
         )
-    return issue_of
+    return issue_of, created
 
 
 def _update_issue(issue_id: int, records: list[EventRecord], using: str) -> None:
@@ -135,21 +155,21 @@ def _update_issue(issue_id: int, records: list[EventRecord], using: str) -> None
     }
     resolved = Issue.Status.RESOLVED
 
-    def field(name: str):
+    def column(name: str):
         return Issue._meta.get_field(name)
 
     def when_resolved(value, name: str) -> Case:
-        return Case(When(status=resolved, then=Value(value)), default=F(name), output_field=field(name))
+        return Case(When(status=resolved, then=Value(value)), default=F(name), output_field=column(name))
 
     Issue.objects.using(using).filter(pk=issue_id).update(
         event_count=F("event_count") + len(records),
-        first_seen=Least(F("first_seen"), Value(oldest, output_field=field("first_seen"))),
-        last_seen=Greatest(F("last_seen"), Value(newest, output_field=field("last_seen"))),
+        first_seen=Least(F("first_seen"), Value(oldest, output_field=column("first_seen"))),
+        last_seen=Greatest(F("last_seen"), Value(newest, output_field=column("last_seen"))),
         status=when_resolved(Issue.Status.UNRESOLVED, "status"),
         is_regression=when_resolved(True, "is_regression"),
         resolved_at=when_resolved(None, "resolved_at"),
         **{
-            name: Case(When(last_seen__lte=newest, then=Value(value)), default=F(name), output_field=field(name))
+            name: Case(When(last_seen__lte=newest, then=Value(value)), default=F(name), output_field=column(name))
             for name, value in fields.items()
         },
     )

@@ -74,9 +74,9 @@ def replay(limit: int | None = None) -> tuple[int, int, list[Path]]:
             except Exception:
                 logger.exception("minisentry: spooled event %s cannot be read; kept", path)
                 bad.append(path)
-        new = backend.save(records) if records else []
-        stored += len(new)
-        known += len(records) - len(new)
+        new = len(backend.save(records).records) if records else 0
+        stored += new
+        known += len(records) - new
         for path in done:
             path.unlink(missing_ok=True)
     return stored, known, bad

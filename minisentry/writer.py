@@ -171,7 +171,7 @@ class Writer:
 
         from .backends import get_backend
         from .prepare import prepare
-        from . import spool
+        from . import alerts, spool
 
         records, unreadable = [], []
         for payload in batch:
@@ -184,7 +184,7 @@ class Writer:
         for attempt in range(1, conf.get("RETRIES") + 1):
             try:
                 close_old_connections()
-                get_backend().save(records)
+                alerts.notify(get_backend().save(records))  # never raises
                 break
             except Exception:
                 logger.warning("minisentry: storing %d event(s) failed (attempt %d)", len(records), attempt, exc_info=True)

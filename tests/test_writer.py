@@ -124,7 +124,7 @@ def test_four_processes_into_the_same_ten_issues(kind, tmp_path, request, transa
 @pytest.mark.slow
 def test_burst_of_100000_events_is_stored_or_counted(tmp_path, request, transactional_db):
     config = backend_config("filesystem", tmp_path, request)
-    [result] = run_workers(config, tmp_path, 1, 100_000, "--sites", "10")
+    [result] = run_workers(config, tmp_path, 1, 100_000, "--messages")
     stored = Event.objects.count()
     counted = Counter.objects.filter(name="dropped").values_list("value", flat=True).first() or 0
     assert result["flushed"]

@@ -1,7 +1,8 @@
 """A separate process capturing real exceptions, as a web worker would.
 
-``python -m tests.worker --events N [--sites K] [--no-flush] [--rss]``: raises N exceptions from K
-code sites through sentry-sdk with ``before_send=minisentry.store()``, then prints a JSON line.
+``python -m tests.worker --events N [--sites K] [--messages] [--no-flush]``: raises N exceptions
+from K code sites (or captures messages) through sentry-sdk with ``before_send=minisentry.store()``,
+then prints a JSON line: events dropped, whether flush succeeded, peak RSS.
 """
 
 import argparse
@@ -32,6 +33,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, required=True)
     parser.add_argument("--sites", type=int, default=10)
     parser.add_argument("--no-flush", action="store_true", help="exit without flushing (atexit must)")
+    parser.add_argument("--messages", action="store_true", help="capture messages, not exceptions")
     args = parser.parse_args()
 
     django.setup()
@@ -41,6 +43,9 @@ def main() -> None:
 
     sentry_sdk.init(before_send=minisentry.store())
     for n in range(args.events):
+        if args.messages:
+            sentry_sdk.capture_message(f"burst message {n % args.sites}, number {n}", level="warning")
+            continue
         try:
             SITES[n % args.sites](n)
         except Exception:

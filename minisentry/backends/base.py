@@ -60,14 +60,14 @@ class BaseBackend:
         """Every stored blob as ``(key, size in bytes)``."""
         raise NotImplementedError("subclasses of BaseBackend must provide an iter_blobs() method")
 
-    def save(self, records: Sequence) -> list:
-        """Write the records' blobs, then index them; return the records that were new."""
+    def save(self, records: Sequence):
+        """Write the records' blobs, then index them; return the :class:`minisentry.index.Stored`."""
         from .. import index
 
         known = index.known_event_ids((r.event_id for r in records), index.database())
         records = [r for r in records if r.event_id not in known]
         if not records:
-            return []
+            return index.Stored()
         self.write_blobs({r.blob_key: r.blob for r in records})
         return index.store(records, self.kind)
 

@@ -15,7 +15,7 @@ class DatabaseBackend(BaseBackend):
     kind = "database"
     option_names = frozenset()
 
-    def save(self, records: Sequence) -> list:
+    def save(self, records: Sequence):
         """Blobs and index rows commit together in one transaction."""
         from ..index import database, write_transaction
 

@@ -62,10 +62,14 @@ class S3Backend(BaseBackend):
         )
 
     def write_blobs(self, blobs: Mapping[str, bytes]) -> None:
-        if len(blobs) == 1:
-            self._put(next(iter(blobs.items())))
-        else:
-            list(self._pool.map(self._put, blobs.items()))
+        if len(blobs) > 1:
+            try:
+                list(self._pool.map(self._put, blobs.items()))
+                return
+            except RuntimeError:  # no new threads once the interpreter is shutting down
+                pass
+        for item in blobs.items():
+            self._put(item)
 
     def read_blob(self, key: str) -> bytes:
         client = self.client

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    # minisentry's pages, under the admin (mount them before admin.site.urls).
+    path("admin/_minisentry/", include("minisentry.urls")),
+    path("admin/", admin.site.urls),
+    path("", views.home),
+    path("boom/", views.boom),
+]

@@ -1,0 +1,36 @@
+import json
+
+from django.core.management.base import BaseCommand
+from django.template.defaultfilters import filesizeformat
+
+from ...storage_stats import collect
+
+
+class Command(BaseCommand):
+    help = "Issues, events, stored bytes per blob store, compression, spool and dropped events."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--json", action="store_true", dest="as_json", help="Print the figures as one JSON object.")
+
+    def handle(self, *args, as_json=False, **options):
+        stats = collect()
+        if as_json:
+            self.stdout.write(json.dumps(stats.as_json(), indent=2))
+            return
+        ratio = f"{stats.compression_ratio:.2f}x" if stats.compression_ratio else "-"
+        lines = [
+            f"Issues:         {stats.issues}",
+            f"Events:         {stats.events}",
+            f"Stored:         {filesizeformat(stats.blob_bytes)} compressed, {filesizeformat(stats.raw_bytes)} raw ({ratio})",
+            *(
+                f"  {b.kind + ':':14}{b.events} blob(s), {filesizeformat(b.blob_bytes)} compressed, "
+                f"{filesizeformat(b.raw_bytes)} raw"
+                for b in stats.backends
+            ),
+            f"Oldest event:   {stats.oldest_event or '-'}",
+            f"Newest event:   {stats.newest_event or '-'}",
+            f"Spool:          {stats.spooled_events} event(s), {filesizeformat(stats.spooled_bytes)}",
+            f"Dropped events: {stats.dropped_events}",
+        ]
+        self.stdout.write("\n".join(lines))
+

@@ -1,0 +1,159 @@
+"""What ``minisentry_cleanup`` deletes: events past an age, a count per issue or a total size,
+and orphans (blobs without rows, rows without blobs).
+
+Every selection is bounded by a point in time or a ``(timestamp, event_id)`` position found
+before deleting, so events written meanwhile are never caught by it.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from . import conf
+from .backends import BaseBackend, BlobMissing, get_backend
+from .backends.base import chunked
+from .blobkeys import blob_key
+from .deletion import delete_events
+from .models import Event
+
+# A blob dated this recently may belong to an event whose row is committing right now.
+ORPHAN_GRACE = timedelta(days=1)
+
+
+def defaults() -> dict:
+    """``MINISENTRY_RETENTION`` over its defaults."""
+    return {**conf.DEFAULTS["RETENTION"], **(conf.get("RETENTION") or {})}
+
+
+def older_than(days: float) -> QuerySet:
+    return Event.objects.filter(timestamp__lt=timezone.now() - timedelta(days=days))
+
+
+def until(timestamp: datetime, event_id: str) -> Q:
+    """Events up to and including ``(timestamp, event_id)`` in ``(timestamp, pk)`` order."""
+    return Q(timestamp__lt=timestamp) | Q(timestamp=timestamp, pk__lte=event_id)
+
+
+def beyond_per_issue(keep: int) -> Iterator[tuple[int, QuerySet]]:
+    """For each issue with more than ``keep`` events (``keep`` ≥ 2): its events except the
+    first one and the ``keep - 1`` most recent ones."""
+    crowded = (
+        Event.objects.order_by().values("issue_id").annotate(n=Count("pk")).filter(n__gt=keep)
+        .values_list("issue_id", flat=True)
+    )
+    for issue_id in list(crowded):
+        events = Event.objects.filter(issue_id=issue_id)
+        first = events.order_by("timestamp", "pk").values_list("pk", flat=True).first()
+        newest = events.order_by("-timestamp", "-pk").values_list("timestamp", "pk")
+        for last_kept in newest[keep - 2 : keep - 1]:
+            yield issue_id, events.filter(until(*last_kept)).exclude(pk__in=[last_kept[1], first])
+
+
+def oldest_beyond_bytes(limit: int) -> QuerySet:
+    """The oldest events whose removal brings the stored (compressed) bytes down to ``limit``."""
+    excess = (Event.objects.aggregate(total=Sum("blob_size"))["total"] or 0) - limit
+    last = None
+    if excess > 0:
+        rows = Event.objects.order_by("timestamp", "pk").values_list("timestamp", "pk", "blob_size")
+        for timestamp, pk, size in rows.iterator(chunk_size=5000):
+            excess -= size
+            last = timestamp, pk
+            if excess <= 0:
+                break
+    return Event.objects.filter(until(*last)) if last else Event.objects.none()
+
+
+@dataclass
+class Orphans:
+    """Blobs without an index row (per backend) and rows whose blob is missing."""
+
+    blobs: dict[BaseBackend, list[str]] = field(default_factory=dict)
+    rows: list[str] = field(default_factory=list)  # event ids
+
+
+def backends() -> list[BaseBackend]:
+    """Every configured blob store, each once."""
+    found = {}
+    for alias in ("default", *conf.get("BACKENDS")):
+        backend = get_backend(alias)
+        found.setdefault(repr(backend), backend)
+    return list(found.values())
+
+
+def find_orphans() -> Orphans:
+    """Compare each blob store with the rows pointing into it, both in key order (constant memory).
+
+    Candidates are checked again before they are reported, so a concurrent write is never one.
+    """
+    result = Orphans()
+    reader_of = {}
+    for backend in backends():
+        reader_of.setdefault(backend.kind, backend)
+        blobs, rows = _compare(backend.iter_blobs(), _row_keys(backend.kind))
+        result.blobs[backend] = _confirm_blobs(backend, blobs)
+        if reader_of[backend.kind] is backend:
+            result.rows += _confirm_rows(backend, rows)
+    return result
+
+
+def _row_keys(kind: str) -> Iterator[tuple[str, str]]:
+    """``(blob key, event id)`` of the rows stored in ``kind``, in key order (UTC day, event id)."""
+    rows = (
+        Event.objects.filter(backend=kind).annotate(day=TruncDate("timestamp", tzinfo=UTC))
+        .order_by("day", "pk").values_list("pk", "timestamp")
+    )
+    for event_id, timestamp in rows.iterator(chunk_size=5000):
+        yield blob_key(event_id, timestamp), event_id
+
+
+def _compare(blobs: Iterator[tuple[str, int]], rows: Iterator[tuple[str, str]]) -> tuple[list[str], list[str]]:
+    """Merge two key-ordered streams: (blob keys without a row, event ids without a blob)."""
+    lonely_blobs, lonely_rows = [], []
+    blob, row = next(blobs, None), next(rows, None)
+    while blob or row:
+        if row is None or (blob and blob[0] < row[0]):
+            lonely_blobs.append(blob[0])
+            blob = next(blobs, None)
+        elif blob is None or row[0] < blob[0]:
+            lonely_rows.append(row[1])
+            row = next(rows, None)
+        else:
+            blob, row = next(blobs, None), next(rows, None)
+    return lonely_blobs, lonely_rows
+
+
+def _confirm_blobs(backend: BaseBackend, keys: list[str]) -> list[str]:
+    """Keys that are old enough and still have no row pointing at them in ``backend``."""
+    recent = f"{timezone.now().astimezone(UTC) - ORPHAN_GRACE:%Y/%m/%d}"
+    keys = [k for k in keys if k[:10] < recent]
+    confirmed = []
+    for chunk in chunked(keys, 500):
+        ids = {k.rsplit("/", 1)[1]: k for k in chunk}
+        rows = Event.objects.filter(pk__in=list(ids), backend=backend.kind).values_list("pk", "timestamp")
+        indexed = {blob_key(pk, timestamp) for pk, timestamp in rows}
+        confirmed += [k for k in chunk if k not in indexed]
+    return confirmed
+
+
+def _confirm_rows(backend: BaseBackend, event_ids: list[str]) -> list[str]:
+    """Event ids whose row still exists and whose blob is still missing."""
+    confirmed = []
+    for chunk in chunked(event_ids, 500):
+        for event in Event.objects.filter(pk__in=chunk, backend=backend.kind):
+            try:
+                backend.read_blob(event.blob_key)
+            except BlobMissing:
+                confirmed.append(event.pk)
+    return confirmed
+
+
+def remove(orphans: Orphans) -> None:
+    """Delete orphan blobs, and the rows whose blob is missing (issue counts stay as they are)."""
+    for backend, keys in orphans.blobs.items():
+        backend.delete_blobs(keys)
+    for chunk in chunked(orphans.rows, 500):
+        delete_events(Event.objects.filter(pk__in=chunk))

@@ -1,0 +1,65 @@
+"""The storage figures shown by ``minisentry_stats`` and the browse UI's Storage page."""
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+from django.db.models import Count, Max, Min, Sum
+
+from . import spool
+from .models import Counter, Event, Issue
+
+
+@dataclass
+class BackendStats:
+    kind: str
+    events: int
+    blob_bytes: int  # compressed, as stored
+    raw_bytes: int  # the events' JSON
+
+
+@dataclass
+class StorageStats:
+    issues: int
+    events: int
+    blob_bytes: int
+    raw_bytes: int
+    oldest_event: datetime | None
+    newest_event: datetime | None
+    spooled_events: int
+    spooled_bytes: int
+    dropped_events: int
+    backends: list[BackendStats] = field(default_factory=list)
+
+    @property
+    def compression_ratio(self) -> float | None:
+        """Raw bytes per stored byte."""
+        return round(self.raw_bytes / self.blob_bytes, 2) if self.blob_bytes else None
+
+    def as_json(self) -> dict:
+        data = asdict(self) | {"compression_ratio": self.compression_ratio}
+        for name in ("oldest_event", "newest_event"):
+            data[name] = data[name] and data[name].isoformat()
+        return data
+
+
+def collect() -> StorageStats:
+    """Figures from the index (blob sizes are recorded on the rows), the spool and the counters."""
+    per_kind = (
+        Event.objects.order_by("backend").values("backend")
+        .annotate(events=Count("pk"), blob_bytes=Sum("blob_size"), raw_bytes=Sum("raw_size"))
+    )
+    backends = [BackendStats(r["backend"], r["events"], r["blob_bytes"], r["raw_bytes"]) for r in per_kind]
+    times = Event.objects.aggregate(oldest=Min("timestamp"), newest=Max("timestamp"))
+    spooled, spooled_bytes = spool.size()
+    return StorageStats(
+        issues=Issue.objects.count(),
+        events=sum(b.events for b in backends),
+        blob_bytes=sum(b.blob_bytes for b in backends),
+        raw_bytes=sum(b.raw_bytes for b in backends),
+        oldest_event=times["oldest"],
+        newest_event=times["newest"],
+        spooled_events=spooled,
+        spooled_bytes=spooled_bytes,
+        dropped_events=Counter.objects.filter(name="dropped").values_list("value", flat=True).first() or 0,
+        backends=backends,
+    )

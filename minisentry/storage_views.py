@@ -1,0 +1,12 @@
+"""The browse UI's Storage page: the figures of ``minisentry_stats``, for staff."""
+
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+from .storage_stats import collect
+from .views import VIEW, page_context, staff_view
+
+
+@staff_view(VIEW)
+def storage(request):
+    return TemplateResponse(request, "minisentry/storage.html", page_context(request, _("Storage"), stats=collect()))

@@ -1,0 +1,120 @@
+"""Template helpers of the browse UI. Every value from an event goes through ``conditional_escape``."""
+
+from django import template
+from django.urls import reverse
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.http import urlencode
+from django.utils.safestring import SafeString
+
+from ..display import meta_at, meta_note
+from ..models import Level
+
+register = template.Library()
+
+INLINE_WIDTH = 60  # containers shorter than this, with scalars only, stay on one line
+COLLAPSE_CHARS, COLLAPSE_LINES = 400, 12
+INDENT = "  "
+
+
+def scalar(value) -> str:
+    if value is None or isinstance(value, bool):
+        return repr(value)
+    return str(value)
+
+
+def note_html(meta) -> SafeString:
+    note = meta_note(meta)
+    return format_html(' <span class="ms-meta">{}</span>', note) if note else SafeString("")
+
+
+def pretty(value, meta, depth: int = 0) -> tuple[SafeString, int]:
+    """``value`` as indented, escaped text with the SDK's annotations; returns (html, text length)."""
+    if isinstance(value, dict):
+        items = [(conditional_escape(str(k)) + SafeString(": "), v, meta_at(meta, k)) for k, v in value.items()]
+        brackets = ("{", "}")
+    elif isinstance(value, list):
+        items = [(SafeString(""), v, meta_at(meta, i)) for i, v in enumerate(value)]
+        brackets = ("[", "]")
+    else:
+        text = scalar(value)
+        return conditional_escape(text) + note_html(meta), len(text)
+    parts = [(prefix, *pretty(v, m, depth + 1)) for prefix, v, m in items]
+    size = sum(len(p) + n + 2 for p, _, n in parts)
+    flat = not any(isinstance(v, (dict, list)) and v for _, v, _ in items)
+    if flat and size <= INLINE_WIDTH:
+        body = SafeString(", ").join(p + html for p, html, _ in parts)
+        return SafeString(brackets[0]) + body + SafeString(brackets[1]) + note_html(meta), size + 2
+    inner = INDENT * (depth + 1)
+    lines = [SafeString(brackets[0])]
+    lines += [SafeString(inner) + p + html for p, html, _ in parts]
+    lines.append(SafeString(INDENT * depth + brackets[1]) + note_html(meta))
+    return SafeString("\n").join(lines), size + len(lines) * (len(inner) + 1)
+
+
+@register.simple_tag
+def value(data, meta=None) -> SafeString:
+    """Render a value of an event (dict, list, long string…) readably; long ones collapse."""
+    html, size = pretty(data, meta or {})
+    text_lines = html.count("\n") + 1
+    if size <= COLLAPSE_CHARS and text_lines <= COLLAPSE_LINES:
+        return format_html('<pre class="ms-value">{}</pre>', html)
+    kind = type(data).__name__
+    count = len(data) if isinstance(data, (dict, list, str)) else size
+    unit = "items" if isinstance(data, (dict, list)) else "characters"
+    return format_html(
+        '<details class="ms-value-details"><summary>{} · {} {}</summary><pre class="ms-value">{}</pre></details>',
+        kind, count, unit, html,
+    )
+
+
+@register.filter
+def note(meta) -> str:
+    """The SDK's annotation of a value in words (truncated, filtered…)."""
+    return meta_note(meta)
+
+
+@register.filter
+def level_class(level) -> str:
+    """A CSS class for a level; unknown levels (events may say anything) get the neutral one."""
+    return f"ms-level-{level}" if level in Level.values else "ms-level-default"
+
+
+@register.simple_tag
+def tag_search_url(key, value, status="all") -> str:
+    """The issue list searching for ``key:"value"``."""
+    quoted = '"' + str(value).replace('"', "") + '"'
+    return reverse("minisentry:issue_list") + "?" + urlencode({"status": status, "query": f"{key}:{quoted}"})
+
+
+@register.simple_tag
+def query_with(params: str, **changes) -> str:
+    """The current query string (``params``, without page) with ``changes`` applied."""
+    from django.http import QueryDict
+
+    query = QueryDict(params, mutable=True)
+    for key, new in changes.items():
+        query[key] = new
+    return "?" + query.urlencode()
+
+
+def bar(index: int, count: int, peak: int, step: float, height: int) -> tuple:
+    tall = max(1.0, height * count / peak) if count else 1.0
+    numbers = (f"{n:.1f}" for n in (index * step, height - tall, step * 0.8, tall))
+    return *numbers, "" if count else "ms-zero", count
+
+
+@register.filter
+def sparkline(counts: list[int]) -> SafeString:
+    """Hourly counts as an inline SVG bar chart (numbers only: nothing to escape)."""
+    width, height = 96, 24
+    peak = max(counts, default=0) or 1
+    step = width / max(len(counts), 1)
+    bars = format_html_join(
+        "", '<rect x="{}" y="{}" width="{}" height="{}" class="{}"><title>{}</title></rect>',
+        (bar(i, n, peak, step, height) for i, n in enumerate(counts)),
+    )
+    return format_html(
+        '<svg class="ms-sparkline" width="{}" height="{}" viewBox="0 0 {} {}" role="img" '
+        'aria-label="events per hour, last {} hours">{}</svg>',
+        width, height, width, height, len(counts), bars,
+    )

@@ -1,0 +1,186 @@
+"""The browse UI: issue list, issue and event pages, raw JSON, and the status actions. Staff only."""
+
+from functools import wraps
+from urllib.parse import urlsplit
+
+import orjson
+from django.contrib import admin, messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from . import queries
+from .backends import BlobMissing, InvalidBackendError
+from .deletion import delete_issues
+from .display import present
+from .models import Event, Issue, Level
+
+VIEW, CHANGE, DELETE = "minisentry.view_issue", "minisentry.change_issue", "minisentry.delete_issue"
+ISSUES_PER_PAGE = 50
+EVENTS_PER_PAGE = 50
+
+
+def staff_view(permission: str):
+    """Let through active staff users holding ``permission``; send anonymous users to the admin login."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+            if not (user.is_active and user.is_staff and user.has_perm(permission)):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapper.minisentry_permission = permission
+        return wrapper
+
+    return decorator
+
+
+def page_context(request, title: str, **context) -> dict:
+    """The admin's context (site header, user tools, theme) plus the page's own."""
+    return {
+        **admin.site.each_context(request),
+        "is_nav_sidebar_enabled": False,
+        "title": title,
+        "can_change": request.user.has_perm(CHANGE),
+        "can_delete": request.user.has_perm(DELETE),
+        **context,
+    }
+
+
+@require_GET
+@staff_view(VIEW)
+def issue_list(request):
+    filters = queries.IssueFilter.from_params(request.GET)
+    page = Paginator(filters.queryset(), ISSUES_PER_PAGE).get_page(request.GET.get("page"))
+    issues = list(page.object_list)
+    lines = queries.sparklines([i.pk for i in issues])
+    for issue in issues:
+        issue.sparkline = lines[issue.pk]
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "minisentry/issue_list.html", page_context(
+        request, _("Issues"), filters=filters, page=page, issues=issues, params=params.urlencode(),
+        statuses=queries.STATUSES, levels=Level.values, sorts=queries.SORTS,
+        environments=queries.filter_choices("environment"), releases=queries.filter_choices("release"),
+    ))
+
+
+def render_event(request, issue: Issue, event: Event | None):
+    data, missing = None, False
+    if event is not None:
+        try:
+            data = present(event.load())
+        except (BlobMissing, InvalidBackendError):
+            missing = True
+    return render(request, "minisentry/issue_detail.html", page_context(
+        request, issue.title, issue=issue, event=event, data=data, blob_missing=missing,
+        neighbours=queries.event_neighbours(event) if event else {},
+        tag_distribution=queries.tag_distribution(issue),
+    ))
+
+
+@require_GET
+@staff_view(VIEW)
+def issue_detail(request, pk: int):
+    issue = get_object_or_404(Issue, pk=pk)
+    return render_event(request, issue, queries.latest_event(issue))
+
+
+@require_GET
+@staff_view(VIEW)
+def event_detail(request, event_id: str):
+    event = get_object_or_404(Event.objects.select_related("issue"), event_id=event_id)
+    return render_event(request, event.issue, event)
+
+
+@require_GET
+@staff_view(VIEW)
+def event_json(request, event_id: str):
+    event = get_object_or_404(Event, event_id=event_id)
+    try:
+        data = event.load()
+    except (BlobMissing, InvalidBackendError):
+        raise Http404(_("The event's JSON is no longer stored.")) from None
+    response = HttpResponse(orjson.dumps(data, option=orjson.OPT_INDENT_2), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{event.event_id}.json"'
+    return response
+
+
+@require_GET
+@staff_view(VIEW)
+def issue_events(request, pk: int):
+    issue = get_object_or_404(Issue, pk=pk)
+    events = Event.objects.filter(issue=issue).order_by("-timestamp", "-event_id")
+    paginator = queries.KnownCountPaginator(events, EVENTS_PER_PAGE, count=issue.event_count)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "minisentry/issue_events.html", page_context(
+        request, _("Events of %(title)s") % {"title": issue.title}, issue=issue, page=page,
+    ))
+
+
+STATUS_ACTIONS = {
+    "resolve": Issue.Status.RESOLVED,
+    "ignore": Issue.Status.IGNORED,
+    "unresolve": Issue.Status.UNRESOLVED,
+}
+
+
+def change_status(issues, action: str) -> int:
+    """Resolving stamps ``resolved_at``; unresolving by hand also clears the regression mark."""
+    status = STATUS_ACTIONS[action]
+    fields = {"status": status, "resolved_at": timezone.now() if status == Issue.Status.RESOLVED else None}
+    if action == "unresolve":
+        fields["is_regression"] = False
+    return issues.update(**fields)
+
+
+def back_url(request, list_only: bool = False) -> str:
+    """The page the action came from (``next``), if it is ours to go to; else the issue list."""
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return reverse("minisentry:issue_list")
+    if list_only:
+        try:
+            if resolve(urlsplit(target).path).view_name != "minisentry:issue_list":
+                return reverse("minisentry:issue_list")
+        except Resolver404:
+            return reverse("minisentry:issue_list")
+    return target
+
+
+@require_POST
+@staff_view(CHANGE)
+def issue_action(request):
+    """Resolve, ignore, unresolve or (after a confirmation page) delete the selected issues."""
+    action = request.POST.get("action")
+    ids = [i for i in request.POST.getlist("issue") if i.isdigit()]
+    issues = Issue.objects.filter(pk__in=ids)
+    if action not in (*STATUS_ACTIONS, "delete") or not ids:
+        messages.warning(request, _("Select issues and an action."))
+        return redirect(back_url(request))
+    if action != "delete":
+        done = change_status(issues, action)
+        messages.success(request, ngettext("%(n)d issue updated.", "%(n)d issues updated.", done) % {"n": done})
+        return redirect(back_url(request))
+    if not request.user.has_perm(DELETE):
+        raise PermissionDenied
+    if request.POST.get("confirm") != "yes":
+        return render(request, "minisentry/confirm_delete.html", page_context(
+            request, _("Delete issues?"), issues=issues.order_by("-last_seen")[:100], ids=ids,
+            next=request.POST.get("next", ""),
+        ))
+    done = delete_issues(issues)
+    messages.success(request, ngettext("%(n)d issue deleted.", "%(n)d issues deleted.", done) % {"n": done})
+    return redirect(back_url(request, list_only=True))

@@ -1,0 +1,56 @@
+"""System checks: each id fires on the misconfiguration it names, and only then."""
+
+import pytest
+from django.core.checks import run_checks
+from django.test import override_settings
+
+FS = "minisentry.backends.filesystem.FileSystemBackend"
+
+
+def ids(**settings) -> set[str]:
+    with override_settings(**settings):
+        return {m.id for m in run_checks() if m.id and m.id.startswith("minisentry.")}
+
+
+def test_default_settings_are_clean():
+    assert ids() == set()
+
+
+def test_bad_backend_path_is_e001():
+    assert ids(MINISENTRY_BACKEND="minisentry.backends.nowhere.Backend") == {"minisentry.E001"}
+
+
+def test_bad_backend_option_is_e001(tmp_path):
+    assert ids(MINISENTRY_BACKEND={"BACKEND": FS, "OPTIONS": {"location": tmp_path, "bucket": "x"}}) == {"minisentry.E001"}
+
+
+@pytest.mark.parametrize("root", ["MEDIA_ROOT", "STATIC_ROOT"])
+def test_blobs_inside_a_published_directory_is_e002(tmp_path, root):
+    config = {"BACKEND": FS, "OPTIONS": {"location": tmp_path / "public" / "errors"}}
+    assert "minisentry.E002" in ids(MINISENTRY_BACKEND=config, **{root: str(tmp_path / "public")})
+
+
+def test_public_s3_acl_is_e003():
+    config = {"BACKEND": "minisentry.backends.s3.S3Backend",
+              "OPTIONS": {"bucket_name": "b", "default_acl": "public-read"}}
+    assert ids(MINISENTRY_BACKEND=config) == {"minisentry.E003"}
+    config["OPTIONS"]["default_acl"] = "private"
+    assert ids(MINISENTRY_BACKEND=config) == set()
+
+
+def test_spool_inside_blob_store_or_media_is_e004(tmp_path):
+    config = {"BACKEND": FS, "OPTIONS": {"location": tmp_path / "blobs"}}
+    assert ids(MINISENTRY_BACKEND=config, MINISENTRY_SPOOL_DIR=tmp_path / "blobs" / "spool") == {"minisentry.E004"}
+    assert ids(MEDIA_ROOT=str(tmp_path), MINISENTRY_SPOOL_DIR=tmp_path / "spool") == {"minisentry.E004"}
+
+
+def test_wagtail_app_without_minisentry_is_e010():
+    from django.conf import settings
+
+    apps = [a for a in settings.INSTALLED_APPS if a != "minisentry"] + ["minisentry.contrib.wagtail"]
+    with override_settings(INSTALLED_APPS=apps):
+        from minisentry.contrib.wagtail.apps import check_minisentry_installed
+
+        assert [m.id for m in check_minisentry_installed()] == ["minisentry.E010"]
+    with override_settings(INSTALLED_APPS=[*settings.INSTALLED_APPS, "minisentry.contrib.wagtail"]):
+        assert check_minisentry_installed() == []
