@@ -14,6 +14,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
@@ -25,6 +26,7 @@ from .models import Event, Issue, Level
 
 VIEW, CHANGE, DELETE = "minisentry.view_issue", "minisentry.change_issue", "minisentry.delete_issue"
 ISSUES_PER_PAGE = 50
+SORT_LABELS = [("last_seen", _lazy("Last seen")), ("first_seen", _lazy("First seen")), ("count", _lazy("Events"))]
 EVENTS_PER_PAGE = 50
 
 
@@ -72,7 +74,7 @@ def issue_list(request):
     params.pop("page", None)
     return render(request, "minisentry/issue_list.html", page_context(
         request, _("Issues"), filters=filters, page=page, issues=issues, params=params.urlencode(),
-        statuses=queries.STATUSES, levels=Level.values, sorts=queries.SORTS,
+        statuses=queries.STATUSES, levels=Level.values, sorts=SORT_LABELS,
         environments=queries.filter_choices("environment"), releases=queries.filter_choices("release"),
     ))
 

@@ -21,7 +21,7 @@ make_venv() {  # make_venv DIR PYTHON EXTRAS [REQUIREMENT...] → DIR holds the 
     fi
     if [ "$(cat "$dir/.minisentry-stamp" 2>/dev/null)" != "$stamp" ]; then
         "$dir/bin/python" -m pip install --quiet --upgrade pip
-        "$dir/bin/python" -m pip install --quiet -e ".[$extras]" "$@"
+        "$dir/bin/python" -m pip install --quiet -e ".${extras:+[$extras]}" "$@"
         echo "$stamp" > "$dir/.minisentry-stamp"
     fi
 }

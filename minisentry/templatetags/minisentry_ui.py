@@ -4,7 +4,7 @@ from django import template
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.http import urlencode
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from ..display import meta_at, meta_note
 from ..models import Level
@@ -14,6 +14,11 @@ register = template.Library()
 INLINE_WIDTH = 60  # containers shorter than this, with scalars only, stay on one line
 COLLAPSE_CHARS, COLLAPSE_LINES = 400, 12
 INDENT = "  "
+
+
+def join(separator: str, parts) -> SafeString:
+    """``str.join`` that keeps escaped parts safe (and escapes any that are not)."""
+    return mark_safe(separator.join(conditional_escape(part) for part in parts))
 
 
 def scalar(value) -> str:
@@ -42,13 +47,13 @@ def pretty(value, meta, depth: int = 0) -> tuple[SafeString, int]:
     size = sum(len(p) + n + 2 for p, _, n in parts)
     flat = not any(isinstance(v, (dict, list)) and v for _, v, _ in items)
     if flat and size <= INLINE_WIDTH:
-        body = SafeString(", ").join(p + html for p, html, _ in parts)
+        body = join(", ", (p + html for p, html, _ in parts))
         return SafeString(brackets[0]) + body + SafeString(brackets[1]) + note_html(meta), size + 2
     inner = INDENT * (depth + 1)
     lines = [SafeString(brackets[0])]
     lines += [SafeString(inner) + p + html for p, html, _ in parts]
     lines.append(SafeString(INDENT * depth + brackets[1]) + note_html(meta))
-    return SafeString("\n").join(lines), size + len(lines) * (len(inner) + 1)
+    return join("\n", lines), size + len(lines) * (len(inner) + 1)
 
 
 @register.simple_tag

@@ -7,6 +7,7 @@ events go to ``minisentry.store()`` only. This module is also the URLconf of the
 
 import logging
 import random
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import sentry_sdk
@@ -36,6 +37,8 @@ def charge_card(card: dict, amount: int) -> None:
 def checkout(request, cart_id: int):
     cart = {"id": cart_id, "items": [{"sku": "TEA-01", "qty": 2}, {"sku": "MUG-07", "qty": 1}], "coupon": None}
     card = {"number": "4000000000000002", "holder": request.GET.get("holder", "Ada")}
+    sentry_sdk.add_breadcrumb(category="cart", message=f"cart {cart_id} has {len(cart['items'])} items", data=cart)
+    logger.info("charging card of %s", card["holder"])
     try:
         charge_card(card, amount=2599)
     except PaymentDeclined as exc:
@@ -82,9 +85,16 @@ urlpatterns = [
 ]
 
 
+@contextmanager
+def fresh_scope():
+    """A sentry scope of its own with no breadcrumbs, as a server gives each request."""
+    with sentry_sdk.isolation_scope() as scope:
+        scope.clear_breadcrumbs()
+        yield
+
+
 def get(client: Client, url: str, **params) -> None:
-    """One request in its own sentry scope, as a real server would handle it."""
-    with sentry_sdk.isolation_scope():
+    with fresh_scope():
         client.get(url, params, HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux x86_64) demo")
 
 
@@ -108,7 +118,7 @@ class Command(BaseCommand):
     def init_sdk(self, release: str, before_send) -> None:
         sentry_sdk.init(
             dsn=None, before_send=before_send, release=release, environment="production",
-            server_name="web-1", include_local_variables=True,
+            server_name="web-1", include_local_variables=True, in_app_include=[__name__],
             integrations=[DjangoIntegration(), LoggingIntegration(level=logging.INFO, event_level=logging.WARNING)],
         )
 
@@ -123,6 +133,10 @@ class Command(BaseCommand):
                 get(client, "/reports/")
 
     def log(self) -> None:
+        with fresh_scope():
+            self.log_in_scope()
+
+    def log_in_scope(self) -> None:
         for order in range(4):
             logger.error("refund of order %s failed: gateway returned %s", 5000 + order, random.choice([502, 503]))
         logger.warning("stock for %s is below %d", "TEA-01", 5)
