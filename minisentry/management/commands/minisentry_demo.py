@@ -13,7 +13,8 @@ from datetime import UTC, datetime, timedelta
 import sentry_sdk
 from django.core.management.base import BaseCommand
 from django.http import HttpResponse
-from django.test import Client, override_settings
+from django.core.handlers.wsgi import WSGIHandler
+from django.test import RequestFactory, override_settings
 from django.urls import path
 from sentry_sdk.integrations.django import DjangoIntegration
 from sentry_sdk.integrations.logging import LoggingIntegration
@@ -93,9 +94,11 @@ def fresh_scope():
         yield
 
 
-def get(client: Client, url: str, **params) -> None:
+def get(app, url: str, **params) -> None:
+    """A GET through the WSGI application, as a server sends it (sentry-sdk's WSGI layer records it)."""
+    environ = RequestFactory().get(url, params, HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux x86_64) demo").environ
     with fresh_scope():
-        client.get(url, params, HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux x86_64) demo")
+        b"".join(app(environ, lambda status, headers, exc_info=None: None))
 
 
 def backdated(hook, spread: timedelta):
@@ -122,15 +125,15 @@ class Command(BaseCommand):
             integrations=[DjangoIntegration(), LoggingIntegration(level=logging.INFO, event_level=logging.WARNING)],
         )
 
-    def requests(self, client: Client, rounds: int) -> None:
+    def requests(self, app, rounds: int) -> None:
         for n in range(rounds):
-            get(client, f"/checkout/{1000 + n}/", holder="Grace")
-            get(client, f"/products/{random.choice(['teapot', 'kettle'])}/")
+            get(app, f"/checkout/{1000 + n}/", holder="Grace")
+            get(app, f"/products/{random.choice(['teapot', 'kettle'])}/")
             if n % 2:
-                get(client, "/search/", page="two", q="green tea")
+                get(app, "/search/", page="two", q="green tea")
             if n % 3 == 0:
-                get(client, f"/users/{n}/")
-                get(client, "/reports/")
+                get(app, f"/users/{n}/")
+                get(app, "/reports/")
 
     def log(self) -> None:
         with fresh_scope():
@@ -145,17 +148,17 @@ class Command(BaseCommand):
 
     def handle(self, *args, seed: int, **options):
         random.seed(seed)
-        client = Client(raise_request_exception=False)
+        app = WSGIHandler()
         with override_settings(ROOT_URLCONF=__name__, ALLOWED_HOSTS=["*"], DEBUG=False):
             self.init_sdk("shop@1.4.0", backdated(minisentry.store(), timedelta(hours=HOURS_OF_HISTORY)))
-            self.requests(client, rounds=12)
+            self.requests(app, rounds=12)
             self.log()
             minisentry.flush(60)
             fixed = Issue.objects.filter(title__startswith="ValueError")
             fixed.update(status=Issue.Status.RESOLVED, resolved_at=datetime.now(UTC))
             self.init_sdk("shop@1.5.0", minisentry.store())  # the fix did not hold: a regression
-            get(client, "/search/", page="三")
-            self.requests(client, rounds=2)
+            get(app, "/search/", page="三")
+            self.requests(app, rounds=2)
             minisentry.flush(60)
         sentry_sdk.init()
         self.stdout.write(f"Seeded {Issue.objects.count()} issues from real errors.")
