@@ -43,15 +43,12 @@ def seed(n: int) -> None:
         Event.objects.bulk_create(rows)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=1_000_000)
-    parser.add_argument("--dir", help="Working directory (default: a new temporary one).")
-    args = parser.parse_args()
-    work = Path(args.dir or tempfile.mkdtemp(prefix="minisentry-bench-"))
+def setup(directory: str | None) -> Path:
+    """Django with the test settings on a fresh SQLite database and blob store under ``directory``."""
+    work = Path(directory or tempfile.mkdtemp(prefix="minisentry-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     for name in [n for n in os.environ if n.startswith("MINISENTRY_TEST_")]:
-        del os.environ[name]  # the test settings' own SQLite database and blob store under ``work``
+        del os.environ[name]
     os.environ.update(DJANGO_SETTINGS_MODULE="tests.settings", MINISENTRY_TEST_WORKDIR=str(work))
     sys.path.insert(0, str(ROOT))
 
@@ -60,6 +57,17 @@ def main() -> None:
 
     django.setup()
     call_command("migrate", verbosity=0)
+    return work
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--dir", help="Working directory (default: a new temporary one).")
+    args = parser.parse_args()
+    setup(args.dir)
+    from django.core.management import call_command
+
     from minisentry import get_backend
     from minisentry.models import Event
 

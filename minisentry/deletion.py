@@ -5,7 +5,7 @@ An interrupted deletion leaves at most one chunk of blobs without rows, which
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
 from django.db import transaction
@@ -21,25 +21,35 @@ CHUNK = 1000
 
 
 def after(timestamp: datetime, event_id: str) -> Q:
-    """Events after ``(timestamp, event_id)`` in ``order_by("timestamp", "pk")`` order."""
-    return Q(timestamp__gt=timestamp) | Q(timestamp=timestamp, pk__gt=event_id)
+    """Events after ``(timestamp, event_id)`` in ``order_by("timestamp", "pk")`` order (the
+    redundant ``timestamp >=`` lets the database start an index range there)."""
+    return Q(timestamp__gte=timestamp) & (Q(timestamp__gt=timestamp) | Q(pk__gt=event_id))
+
+
+def pages(events: QuerySet, chunk: int, *fields: str) -> Iterator[list[tuple]]:
+    """``(event_id, timestamp, *fields)`` of the events, oldest first, ``chunk`` rows at a time.
+
+    Each page starts after the last row of the previous one, so deleting or changing rows between
+    pages neither skips nor repeats any."""
+    events = events.order_by("timestamp", "pk")
+    page = events
+    while rows := list(page.values_list("event_id", "timestamp", *fields)[:chunk]):
+        yield rows
+        page = events.filter(after(rows[-1][1], rows[-1][0]))
 
 
 def delete_events(events: QuerySet, chunk: int | None = None, progress: Callable[[int], None] | None = None) -> int:
     """Delete the events' rows and blobs, oldest first, ``chunk`` (default CHUNK) at a time. Issue
     counters are left as they are: they describe what happened, not what is kept.
     ``progress(n)`` is called after each chunk. Returns the number of events deleted."""
-    using, chunk = database(), chunk or CHUNK
-    events = events.using(using).order_by("timestamp", "pk")
-    deleted, page = 0, events
-    while rows := list(page.values_list("event_id", "timestamp", "backend")[:chunk]):
+    using, deleted = database(), 0
+    for rows in pages(events.using(using), chunk or CHUNK, "backend"):
         with write_transaction(using):
             _, per_model = Event.objects.using(using).filter(pk__in=[r[0] for r in rows]).delete()
             transaction.on_commit(lambda rows=rows: delete_blobs(rows), using=using)
         deleted += per_model.get(Event._meta.label, 0)
         if progress:
             progress(len(rows))
-        page = events.filter(after(rows[-1][1], rows[-1][0]))
     return deleted
 
 

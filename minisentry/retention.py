@@ -7,9 +7,9 @@ before deleting, so events written meanwhile are never caught by it.
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -17,7 +17,7 @@ from . import conf
 from .backends import BaseBackend, BlobMissing, get_backend
 from .backends.base import chunked
 from .blobkeys import blob_key
-from .deletion import delete_events
+from .deletion import after, delete_events
 from .models import Event
 
 # A blob dated this recently may belong to an event whose row is committing right now.
@@ -33,11 +33,6 @@ def older_than(days: float) -> QuerySet:
     return Event.objects.filter(timestamp__lt=timezone.now() - timedelta(days=days))
 
 
-def until(timestamp: datetime, event_id: str) -> Q:
-    """Events up to and including ``(timestamp, event_id)`` in ``(timestamp, pk)`` order."""
-    return Q(timestamp__lt=timestamp) | Q(timestamp=timestamp, pk__lte=event_id)
-
-
 def beyond_per_issue(keep: int) -> Iterator[tuple[int, QuerySet]]:
     """For each issue with more than ``keep`` events (``keep`` ≥ 2): its events except the
     first one and the ``keep - 1`` most recent ones."""
@@ -50,7 +45,7 @@ def beyond_per_issue(keep: int) -> Iterator[tuple[int, QuerySet]]:
         first = events.order_by("timestamp", "pk").values_list("pk", flat=True).first()
         newest = events.order_by("-timestamp", "-pk").values_list("timestamp", "pk")
         for last_kept in newest[keep - 2 : keep - 1]:
-            yield issue_id, events.filter(until(*last_kept)).exclude(pk__in=[last_kept[1], first])
+            yield issue_id, events.exclude(after(*last_kept)).exclude(pk__in=[last_kept[1], first])
 
 
 def oldest_beyond_bytes(limit: int) -> QuerySet:
@@ -64,7 +59,7 @@ def oldest_beyond_bytes(limit: int) -> QuerySet:
             last = timestamp, pk
             if excess <= 0:
                 break
-    return Event.objects.filter(until(*last)) if last else Event.objects.none()
+    return Event.objects.exclude(after(*last)) if last else Event.objects.none()
 
 
 @dataclass

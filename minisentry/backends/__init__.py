@@ -33,9 +33,13 @@ def build_backend(config) -> BaseBackend:
     return cls(**options)
 
 
-@cache
 def get_backend(alias: str = "default") -> BaseBackend:
-    """The configured backend (``alias`` names one of ``MINISENTRY_BACKENDS``)."""
+    """The configured backend (``alias`` names one of ``MINISENTRY_BACKENDS``), built once."""
+    return _backend(alias)
+
+
+@cache
+def _backend(alias: str) -> BaseBackend:
     if alias == "default":
         return build_backend(conf.get("BACKEND"))
     try:
@@ -60,4 +64,4 @@ def get_backend_for_kind(kind: str) -> BaseBackend:
 @receiver(setting_changed)
 def _reset(*, setting: str, **kwargs) -> None:
     if setting.startswith("MINISENTRY_"):
-        get_backend.cache_clear()
+        _backend.cache_clear()

@@ -1,0 +1,97 @@
+import logging
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+from django.core.management.base import BaseCommand, CommandError
+
+from ... import codec
+from ...backends import BlobMissing, get_backend_for_kind
+from ...blobkeys import blob_key
+from ...deletion import pages
+from ...models import Event
+
+logger = logging.getLogger("minisentry")
+CHUNK = 100  # also how many envelopes wait in sentry-sdk's transport queue at most
+
+
+class Command(BaseCommand):
+    help = (
+        "Write stored events, oldest first, as JSON Lines (one event as the SDK produced it per "
+        "line) to a file or stdout, or forward them to a Sentry-compatible DSN."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("-o", "--output", help="Write to this file instead of stdout.")
+        parser.add_argument("--issue", type=int, action="append", help="Only this issue's events (repeatable).")
+        parser.add_argument("--since", type=moment, help="Only events at or after this date or ISO time (UTC).")
+        parser.add_argument("--until", type=moment, help="Only events before this date or ISO time (UTC).")
+        parser.add_argument(
+            "--to-dsn", metavar="DSN",
+            help="Send the events to this Sentry / GlitchTip / Bugsink project through sentry-sdk's transport.",
+        )
+
+    def handle(self, *args, output=None, issue=None, since=None, until=None, to_dsn=None, **options):
+        events = Event.objects.all()
+        if issue:
+            events = events.filter(issue_id__in=issue)
+        if since:
+            events = events.filter(timestamp__gte=since)
+        if until:
+            events = events.filter(timestamp__lt=until)
+        if to_dsn:
+            n = forward(stored(events), to_dsn)
+            self.stderr.write(f"Sent {n} event(s) to {to_dsn.rsplit('@', 1)[-1]}.")
+        elif output:
+            with open(output, "w", encoding="utf-8") as file:
+                n = write(stored(events), file)
+            self.stderr.write(f"Wrote {n} event(s) to {output}.")
+        else:
+            write(stored(events), self.stdout)
+
+
+def write(lines: Iterator[bytes], file) -> int:
+    n = 0
+    for n, line in enumerate(lines, 1):
+        file.write(line.decode() + "\n")
+    return n
+
+
+def moment(value: str) -> datetime:
+    """A date (midnight UTC) or an ISO time (UTC unless it says otherwise)."""
+    parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def stored(events) -> Iterator[bytes]:
+    """Each event's JSON exactly as stored (one line: the SDK's JSON has no raw newlines)."""
+    for rows in pages(events, CHUNK, "backend"):
+        for event_id, timestamp, kind in rows:
+            try:
+                yield codec.decompress(get_backend_for_kind(kind).read_blob(blob_key(event_id, timestamp)))
+            except BlobMissing:
+                logger.warning("minisentry: event %s has no blob; not exported", event_id)
+
+
+def forward(lines: Iterator[bytes], dsn: str) -> int:
+    """Send each event in an envelope of its own; wait for the transport after every CHUNK."""
+    import sentry_sdk
+    from sentry_sdk.envelope import Envelope
+    from sentry_sdk.utils import BadDsn, format_timestamp
+
+    try:
+        client = sentry_sdk.Client(dsn, default_integrations=False, transport_queue_size=CHUNK + 1)
+    except BadDsn as exc:
+        raise CommandError(f"Invalid DSN: {exc}") from exc
+    sent = 0
+    try:
+        for line in lines:
+            event = codec.loads(line)
+            envelope = Envelope(headers={"event_id": event.get("event_id"), "sent_at": format_timestamp(datetime.now(UTC))})
+            envelope.add_event(event)
+            client.transport.capture_envelope(envelope)
+            sent += 1
+            if sent % CHUNK == 0:
+                client.flush(timeout=60)
+    finally:
+        client.close(timeout=60)
+    return sent
