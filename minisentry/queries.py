@@ -2,7 +2,7 @@
 
 import re
 import shlex
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.paginator import Paginator
@@ -43,6 +43,16 @@ def with_tag(key: str, value: str) -> Exists:
     return Exists(IssueTag.objects.filter(issue=OuterRef("pk"), key=key, value=value))
 
 
+def search(issues: QuerySet, query: str) -> QuerySet:
+    """The issues matching a search: its words in title, culprit or message, its ``key:value`` terms as tags."""
+    text, terms = split_search(query)
+    for key, value in terms:
+        issues = issues.filter(with_tag(key, value))
+    if text:
+        issues = issues.filter(Q(title__icontains=text) | Q(culprit__icontains=text) | Q(message__icontains=text))
+    return issues
+
+
 @dataclass
 class IssueFilter:
     """The issue list's filters, read from the query string; unknown values fall back to defaults."""
@@ -53,13 +63,11 @@ class IssueFilter:
     release: str = ""
     query: str = ""
     sort: str = "last_seen"
-    terms: list[tuple[str, str]] = field(default_factory=list)
-    text: str = ""
 
     @classmethod
     def from_params(cls, params) -> "IssueFilter":
         status, sort, level = params.get("status"), params.get("sort"), params.get("level", "")
-        filters = cls(
+        return cls(
             status=status if status in STATUSES else Issue.Status.UNRESOLVED,
             level=level if level in Level.values else "",
             environment=params.get("environment", "")[:64],
@@ -67,8 +75,6 @@ class IssueFilter:
             query=params.get("query", "")[:500],
             sort=sort if sort in SORTS else "last_seen",
         )
-        filters.text, filters.terms = split_search(filters.query)
-        return filters
 
     def queryset(self) -> QuerySet:
         issues = Issue.objects.all()
@@ -76,15 +82,10 @@ class IssueFilter:
             issues = issues.filter(status=self.status)
         if self.level:
             issues = issues.filter(level=self.level)
-        terms = [*self.terms, ("environment", self.environment), ("release", self.release)]
-        for key, value in terms:
+        for key, value in (("environment", self.environment), ("release", self.release)):
             if value:
                 issues = issues.filter(with_tag(key, value))
-        if self.text:
-            issues = issues.filter(
-                Q(title__icontains=self.text) | Q(culprit__icontains=self.text) | Q(message__icontains=self.text)
-            )
-        return issues.order_by(*SORTS[self.sort])
+        return search(issues, self.query).order_by(*SORTS[self.sort])
 
 
 def filter_choices(column: str) -> list[str]:
@@ -102,6 +103,15 @@ def sparklines(issue_ids: list[int], now: datetime | None = None) -> dict[int, l
     for issue_id, moment, count in rows.values_list("issue_id", "hour", "count"):
         result[issue_id][int((moment - start).total_seconds() // 3600)] += count
     return result
+
+
+def with_sparklines(issues) -> list[Issue]:
+    """``issues`` as a list, each with its ``sparkline``."""
+    issues = list(issues)
+    lines = sparklines([issue.pk for issue in issues])
+    for issue in issues:
+        issue.sparkline = lines[issue.pk]
+    return issues
 
 
 def tag_distribution(issue: Issue, top: int = 5) -> list[dict]:
@@ -154,3 +164,9 @@ class KnownCountPaginator(Paginator):
     @property
     def count(self) -> int:
         return self._known_count
+
+
+def recent_unresolved_count(hours: int = 24) -> int:
+    """How many unresolved issues had an event in the last ``hours`` (for a menu badge)."""
+    since = timezone.now() - timedelta(hours=hours)
+    return Issue.objects.filter(status=Issue.Status.UNRESOLVED, last_seen__gte=since).count()

@@ -22,6 +22,7 @@ from . import queries
 from .backends import BlobMissing, InvalidBackendError
 from .deletion import delete_issues
 from .display import present
+from .frames import DJANGO_ADMIN, Frame
 from .models import Event, Issue, Level
 
 VIEW, CHANGE, DELETE = "minisentry.view_issue", "minisentry.change_issue", "minisentry.delete_issue"
@@ -55,6 +56,7 @@ def page_context(request, title: str, **context) -> dict:
         **admin.site.each_context(request),
         "is_nav_sidebar_enabled": False,
         "title": title,
+        "frame": DJANGO_ADMIN,
         "can_change": request.user.has_perm(CHANGE),
         "can_delete": request.user.has_perm(DELETE),
         **context,
@@ -66,10 +68,7 @@ def page_context(request, title: str, **context) -> dict:
 def issue_list(request):
     filters = queries.IssueFilter.from_params(request.GET)
     page = Paginator(filters.queryset(), ISSUES_PER_PAGE).get_page(request.GET.get("page"))
-    issues = list(page.object_list)
-    lines = queries.sparklines([i.pk for i in issues])
-    for issue in issues:
-        issue.sparkline = lines[issue.pk]
+    issues = queries.with_sparklines(page.object_list)
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "minisentry/issue_list.html", page_context(
@@ -79,18 +78,23 @@ def issue_list(request):
     ))
 
 
-def render_event(request, issue: Issue, event: Event | None):
+def event_context(issue: Issue, event: Event | None) -> dict:
+    """What an issue's page shows of ``event`` (its latest, or the one asked for), in either frame."""
     data, missing = None, False
     if event is not None:
         try:
             data = present(event.load())
         except (BlobMissing, InvalidBackendError):
             missing = True
-    return render(request, "minisentry/issue_detail.html", page_context(
-        request, issue.title, issue=issue, event=event, data=data, blob_missing=missing,
-        neighbours=queries.event_neighbours(event) if event else {},
-        tag_distribution=queries.tag_distribution(issue),
-    ))
+    return {
+        "issue": issue, "event": event, "data": data, "blob_missing": missing,
+        "neighbours": queries.event_neighbours(event) if event else {},
+        "tag_distribution": queries.tag_distribution(issue),
+    }
+
+
+def render_event(request, issue: Issue, event: Event | None):
+    return render(request, "minisentry/issue_detail.html", page_context(request, issue.title, **event_context(issue, event)))
 
 
 @require_GET
@@ -107,9 +111,8 @@ def event_detail(request, event_id: str):
     return render_event(request, event.issue, event)
 
 
-@require_GET
-@staff_view(VIEW)
-def event_json(request, event_id: str):
+def event_json_response(event_id: str) -> HttpResponse:
+    """The stored event as a JSON download; 404 when it is unknown or its blob is gone."""
     event = get_object_or_404(Event, event_id=event_id)
     try:
         data = event.load()
@@ -122,11 +125,21 @@ def event_json(request, event_id: str):
 
 @require_GET
 @staff_view(VIEW)
+def event_json(request, event_id: str):
+    return event_json_response(event_id)
+
+
+def events_page(issue: Issue, number):
+    """A page of the issue's events, newest first, counted by ``Issue.event_count`` (no ``COUNT(*)``)."""
+    events = Event.objects.filter(issue=issue).order_by("-timestamp", "-event_id")
+    return queries.KnownCountPaginator(events, EVENTS_PER_PAGE, count=issue.event_count).get_page(number)
+
+
+@require_GET
+@staff_view(VIEW)
 def issue_events(request, pk: int):
     issue = get_object_or_404(Issue, pk=pk)
-    events = Event.objects.filter(issue=issue).order_by("-timestamp", "-event_id")
-    paginator = queries.KnownCountPaginator(events, EVENTS_PER_PAGE, count=issue.event_count)
-    page = paginator.get_page(request.GET.get("page"))
+    page = events_page(issue, request.GET.get("page"))
     return render(request, "minisentry/issue_events.html", page_context(
         request, _("Events of %(title)s") % {"title": issue.title}, issue=issue, page=page,
     ))
@@ -148,41 +161,48 @@ def change_status(issues, action: str) -> int:
     return issues.update(**fields)
 
 
-def back_url(request, list_only: bool = False) -> str:
-    """The page the action came from (``next``), if it is ours to go to; else the issue list."""
-    target = request.POST.get("next", "")
+def back_url(request, frame: Frame, list_only: bool = False) -> str:
+    """The page the action came from (``next``), if it is ours to go to; else the frame's issue list."""
+    target, issue_list = request.POST.get("next", ""), frame.url("issue_list")
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return reverse("minisentry:issue_list")
+        return issue_list
     if list_only:
         try:
-            if resolve(urlsplit(target).path).view_name != "minisentry:issue_list":
-                return reverse("minisentry:issue_list")
+            if resolve(urlsplit(target).path).view_name != f"{frame.namespace}:issue_list":
+                return issue_list
         except Resolver404:
-            return reverse("minisentry:issue_list")
+            return issue_list
     return target
+
+
+def act_on_issues(request, frame: Frame, notify, confirm_delete):
+    """Resolve, ignore, unresolve or (after the page ``confirm_delete(context)``) delete the selected
+    issues; ``notify`` is the frame's messages module. The caller checked the change permission."""
+    action = request.POST.get("action")
+    ids = [i for i in request.POST.getlist("issue") if i.isdigit()]
+    issues = Issue.objects.filter(pk__in=ids)
+    if action not in (*STATUS_ACTIONS, "delete") or not ids:
+        notify.warning(request, _("Select issues and an action."))
+        return redirect(back_url(request, frame))
+    if action != "delete":
+        done = change_status(issues, action)
+        notify.success(request, ngettext("%(n)d issue updated.", "%(n)d issues updated.", done) % {"n": done})
+        return redirect(back_url(request, frame))
+    if not request.user.has_perm(DELETE):
+        raise PermissionDenied
+    if request.POST.get("confirm") != "yes":
+        return confirm_delete({
+            "issues": issues.order_by("-last_seen")[:100], "ids": ids, "next": request.POST.get("next", ""),
+        })
+    done = delete_issues(issues)
+    notify.success(request, ngettext("%(n)d issue deleted.", "%(n)d issues deleted.", done) % {"n": done})
+    return redirect(back_url(request, frame, list_only=True))
 
 
 @require_POST
 @staff_view(CHANGE)
 def issue_action(request):
-    """Resolve, ignore, unresolve or (after a confirmation page) delete the selected issues."""
-    action = request.POST.get("action")
-    ids = [i for i in request.POST.getlist("issue") if i.isdigit()]
-    issues = Issue.objects.filter(pk__in=ids)
-    if action not in (*STATUS_ACTIONS, "delete") or not ids:
-        messages.warning(request, _("Select issues and an action."))
-        return redirect(back_url(request))
-    if action != "delete":
-        done = change_status(issues, action)
-        messages.success(request, ngettext("%(n)d issue updated.", "%(n)d issues updated.", done) % {"n": done})
-        return redirect(back_url(request))
-    if not request.user.has_perm(DELETE):
-        raise PermissionDenied
-    if request.POST.get("confirm") != "yes":
-        return render(request, "minisentry/confirm_delete.html", page_context(
-            request, _("Delete issues?"), issues=issues.order_by("-last_seen")[:100], ids=ids,
-            next=request.POST.get("next", ""),
-        ))
-    done = delete_issues(issues)
-    messages.success(request, ngettext("%(n)d issue deleted.", "%(n)d issues deleted.", done) % {"n": done})
-    return redirect(back_url(request, list_only=True))
+    def confirm_delete(context):
+        return render(request, "minisentry/confirm_delete.html", page_context(request, _("Delete issues?"), **context))
+
+    return act_on_issues(request, DJANGO_ADMIN, messages, confirm_delete)

@@ -46,6 +46,20 @@ TEMPLATES = [
 ]
 STATIC_URL = "/static/"
 
+# Wagtail is an optional extra: with it installed, its admin (at /cms/) shows minisentry too.
+try:
+    import wagtail  # noqa: F401
+except ImportError:
+    WAGTAIL = False
+else:
+    WAGTAIL = True
+    INSTALLED_APPS += [
+        "wagtail.users", "wagtail.images", "wagtail.documents", "wagtail.admin", "wagtail",
+        "modelcluster", "taggit", "minisentry.contrib.wagtail",
+    ]
+    WAGTAIL_SITE_NAME = "minisentry tests"
+    WAGTAILADMIN_BASE_URL = "http://testserver"
+
 # Writer subprocesses of the multi-process tests find the test database through these.
 _work = Path(os.environ.setdefault("MINISENTRY_TEST_WORKDIR", tempfile.mkdtemp(prefix="minisentry-tests-")))
 if os.environ.get("MINISENTRY_TEST_DB", "sqlite") == "postgres":

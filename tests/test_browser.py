@@ -41,9 +41,9 @@ def browser():
         del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
-@pytest.fixture
-def open_page(browser, live_server):
-    """A logged-in page in the given colour scheme; fails the test on any dialog."""
+def page_opener(browser, login_url: str, submit: str, landing: str):
+    """A fixture's body: yields ``open_page(scheme)``, a new page logged in as a superuser through the
+    login form at ``login_url``; fails the test on any dialog."""
     User.objects.create_superuser("boss", "boss@example.com", "secret-pw")
     contexts, dialogs = [], []
 
@@ -52,17 +52,22 @@ def open_page(browser, live_server):
         contexts.append(context)
         page = context.new_page()
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-        page.goto(f"{live_server.url}/admin/_minisentry/")
+        page.goto(login_url)
         page.fill("#id_username", "boss")
         page.fill("#id_password", "secret-pw")
-        page.click("input[type=submit]")
-        page.wait_for_url("**/admin/_minisentry/")
+        page.click(submit)
+        page.wait_for_url(landing)
         return page
 
     yield open_page
     for context in contexts:
         context.close()
     assert not dialogs, dialogs
+
+
+@pytest.fixture
+def open_page(browser, live_server):
+    yield from page_opener(browser, f"{live_server.url}/admin/_minisentry/", "input[type=submit]", "**/admin/_minisentry/")
 
 
 def shoot(page, name: str) -> None:

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -5,3 +6,7 @@ urlpatterns = [
     path("admin/_minisentry/", include("minisentry.urls")),
     path("admin/", admin.site.urls),
 ]
+if settings.WAGTAIL:
+    from wagtail.admin import urls as wagtailadmin_urls
+
+    urlpatterns.append(path("cms/", include(wagtailadmin_urls)))

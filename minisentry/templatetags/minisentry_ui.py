@@ -1,12 +1,12 @@
 """Template helpers of the browse UI. Every value from an event goes through ``conditional_escape``."""
 
 from django import template
-from django.urls import reverse
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
 from ..display import meta_at, meta_note
+from ..frames import DJANGO_ADMIN
 from ..models import Level
 
 register = template.Library()
@@ -84,11 +84,22 @@ def level_class(level) -> str:
     return f"ms-level-{level}" if level in Level.values else "ms-level-default"
 
 
-@register.simple_tag
-def tag_search_url(key, value, status="all") -> str:
-    """The issue list searching for ``key:"value"``."""
+def frame_of(context):
+    return context.get("frame") or DJANGO_ADMIN
+
+
+@register.simple_tag(takes_context=True)
+def ui_url(context, name: str, *args) -> str:
+    """The URL of one of the browse pages (``issue_detail``…) in the page's frame."""
+    return frame_of(context).url(name, *args)
+
+
+@register.simple_tag(takes_context=True)
+def tag_search_url(context, key, value, status="all") -> str:
+    """The issue list (of the page's frame) searching for ``key:"value"``."""
+    frame = frame_of(context)
     quoted = '"' + str(value).replace('"', "") + '"'
-    return reverse("minisentry:issue_list") + "?" + urlencode({"status": status, "query": f"{key}:{quoted}"})
+    return frame.url("issue_list") + "?" + urlencode({"status": status, frame.search_param: f"{key}:{quoted}"})
 
 
 @register.simple_tag

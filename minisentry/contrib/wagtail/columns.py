@@ -1,0 +1,35 @@
+"""The issue list's columns: level, title with culprit, events, last seen, sparkline."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import Column, DateColumn, Table, TitleColumn
+
+from minisentry.templatetags.minisentry_ui import level_class
+
+
+class CellColumn(Column):
+    """A column whose cells render this app's template ``cells/<name>.html``."""
+
+    def __init__(self, name, **kwargs):
+        super().__init__(name, **kwargs)
+        self.cell_template_name = f"minisentry_wagtail/cells/{name}.html"
+
+
+class IssueTitleColumn(TitleColumn):
+    cell_template_name = "minisentry_wagtail/cells/title.html"
+
+
+class IssueTable(Table):
+    """Rows carry their level's class, for the coloured bar beside the title."""
+
+    def get_row_classname(self, instance):
+        return f"ms-issue {level_class(instance.level)}"
+
+
+def issue_columns(detail_url_name: str) -> list[Column]:
+    return [
+        CellColumn("level", label=_("Level"), width="1%"),
+        IssueTitleColumn("title", label=_("Issue"), url_name=detail_url_name),
+        CellColumn("event_count", label=_("Events"), sort_key="event_count", classname="ms-num", width="1%"),
+        DateColumn("last_seen", label=_("Last seen"), sort_key="last_seen", width="12%"),
+        CellColumn("sparkline", label=_("Last 24 hours"), width="1%"),
+    ]

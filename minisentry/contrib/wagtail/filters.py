@@ -1,0 +1,47 @@
+"""The issue list's filters in Wagtail's filter drawer."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+
+from minisentry import queries
+from minisentry.models import Issue, Level
+
+STATUS_CHOICES = [*Issue.Status.choices, ("all", _("All"))]
+
+
+def tag_choices(column: str):
+    return lambda: [(value, value) for value in queries.filter_choices(column)]
+
+
+class IssueFilterSet(WagtailFilterSet):
+    """Status (unresolved unless asked otherwise), level, and the environment or release of any event."""
+
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=STATUS_CHOICES, method="filter_status", empty_label=None,
+        initial=Issue.Status.UNRESOLVED, widget=forms.RadioSelect,
+    )
+    level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices, empty_label=_("All"))
+    environment = django_filters.ChoiceFilter(
+        label=_("Environment"), choices=tag_choices("environment"), method="filter_tag", empty_label=_("All"),
+    )
+    release = django_filters.ChoiceFilter(
+        label=_("Release"), choices=tag_choices("release"), method="filter_tag", empty_label=_("All"),
+    )
+
+    class Meta:
+        model = Issue
+        fields = ["status", "level", "environment", "release"]
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and not data.get("status"):
+            data = data.copy()
+            data["status"] = Issue.Status.UNRESOLVED
+        super().__init__(data, *args, **kwargs)
+
+    def filter_status(self, queryset, name, value):
+        return queryset if value == "all" else queryset.filter(status=value)
+
+    def filter_tag(self, queryset, name, value):
+        return queryset.filter(queries.with_tag(name, value))

@@ -1,0 +1,18 @@
+"""The Wagtail admin's minisentry pages; ``wagtail_hooks`` mounts them at ``errors/`` under the admin."""
+
+from django.urls import path
+
+import minisentry.urls  # noqa: F401  (registers the event_id path converter)
+
+from . import views
+
+app_name = "minisentry_wagtail"
+urlpatterns = [
+    path("", views.IssueIndexView.as_view(), name="issue_list"),
+    path("results/", views.IssueIndexView.as_view(results_only=True), name="issue_list_results"),
+    path("issues/action/", views.IssueActionView.as_view(), name="issue_action"),
+    path("issues/<int:pk>/", views.IssueDetailView.as_view(), name="issue_detail"),
+    path("issues/<int:pk>/events/", views.IssueEventsView.as_view(), name="issue_events"),
+    path("events/<event_id:event_id>/", views.EventDetailView.as_view(), name="event_detail"),
+    path("events/<event_id:event_id>/json/", views.EventJsonView.as_view(), name="event_json"),
+]

@@ -1,0 +1,154 @@
+"""minisentry's pages in the Wagtail admin: the issue list (a generic ``IndexView``), the issue and
+event pages and an issue's events (the Django-admin UI's page bodies in Wagtail's frame), the raw
+JSON, and the issue actions. Each checks the Issue model's permissions; refusals are 403 pages."""
+
+from django.core.exceptions import PermissionDenied
+from django.forms import Media
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+from wagtail.admin import messages
+from wagtail.admin.views.generic import IndexView, PermissionCheckedMixin, WagtailAdminTemplateMixin
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from minisentry import queries
+from minisentry.frames import Frame
+from minisentry.models import Event, Issue
+from minisentry.views import ISSUES_PER_PAGE, act_on_issues, event_context, event_json_response, events_page
+
+from .columns import IssueTable, issue_columns
+from .filters import IssueFilterSet
+
+policy = ModelPermissionPolicy(Issue)
+FRAME = Frame(
+    namespace="minisentry_wagtail", search_param="q", button="button button-small button-secondary",
+    primary_button="button button-small", danger_button="button button-small no", table="listing",
+)
+ASSETS = Media(css={"all": ["minisentry/minisentry.css", "minisentry_wagtail/minisentry_wagtail.css"]})
+TITLE = gettext_lazy("Errors")
+
+
+class Guarded(PermissionCheckedMixin):
+    """Needs ``permission_required`` on issues (view, unless said otherwise); else a 403 page in
+    Wagtail's frame (raised ``PermissionDenied`` would become Wagtail's redirect to the dashboard)."""
+
+    permission_policy = policy
+    permission_required = "view"
+    any_permission_required = None
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except PermissionDenied:
+            return TemplateResponse(request, "minisentry_wagtail/forbidden.html", {
+                "page_title": TITLE, "header_title": TITLE, "header_icon": "warning",
+            }, status=403)
+
+
+class IssueIndexView(Guarded, IndexView):
+    model = Issue
+    template_name = "minisentry_wagtail/issue_list.html"
+    index_url_name = "minisentry_wagtail:issue_list"
+    index_results_url_name = "minisentry_wagtail:issue_list_results"
+    page_title = TITLE
+    header_icon = "warning"
+    paginate_by = ISSUES_PER_PAGE
+    default_ordering = "-last_seen"
+    filterset_class = IssueFilterSet
+    search_fields = ["title", "culprit", "message"]  # what queries.search looks at, besides tags
+    table_class = IssueTable
+    table_classname = "listing ms-issues"
+    columns = issue_columns("minisentry_wagtail:issue_detail")
+
+    def search_queryset(self, queryset):
+        return queries.search(queryset, self.search_query) if self.is_searching else queryset
+
+    def order_queryset(self, queryset):
+        return queryset.order_by(self.ordering, "-pk")
+
+    def get_table(self, object_list):
+        return super().get_table(queries.with_sparklines(object_list))
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        context["media"] += ASSETS
+        return context
+
+
+class ErrorsPage(Guarded, WagtailAdminTemplateMixin):
+    """A page below "Errors" in the breadcrumbs, rendering minisentry's shared page bodies."""
+
+    header_icon = "warning"
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": reverse("minisentry_wagtail:issue_list"), "label": TITLE},
+                {"url": "", "label": self.get_page_title()}]
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(**{
+            "frame": FRAME, "media": ASSETS,
+            "can_change": policy.user_has_permission(user, "change"),
+            "can_delete": policy.user_has_permission(user, "delete"), **kwargs,
+        })
+
+
+class IssuePage(ErrorsPage, TemplateView):
+    issue = None
+
+    def get_page_title(self):
+        return self.issue.title
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**{"issue": self.issue, **kwargs})
+
+
+class IssueDetailView(IssuePage):
+    template_name = "minisentry_wagtail/issue_detail.html"
+
+    def get(self, request, pk: int):
+        self.issue = get_object_or_404(Issue, pk=pk)
+        return self.render_to_response(self.get_context_data(**event_context(self.issue, queries.latest_event(self.issue))))
+
+
+class EventDetailView(IssueDetailView):
+    def get(self, request, event_id: str):
+        event = get_object_or_404(Event.objects.select_related("issue"), event_id=event_id)
+        self.issue = event.issue
+        return self.render_to_response(self.get_context_data(**event_context(self.issue, event)))
+
+
+class IssueEventsView(IssuePage):
+    template_name = "minisentry_wagtail/issue_events.html"
+
+    def get_page_title(self):
+        return _("Events of %(title)s") % {"title": Truncator(self.issue.title).chars(80)}
+
+    def get(self, request, pk: int):
+        self.issue = get_object_or_404(Issue, pk=pk)
+        return self.render_to_response(self.get_context_data(page=events_page(self.issue, request.GET.get("page"))))
+
+
+class EventJsonView(Guarded, View):
+    def get(self, request, event_id: str):
+        return event_json_response(event_id)
+
+
+class IssueActionView(ErrorsPage, View):
+    """Resolve, ignore, unresolve or delete issues (POST), as in the Django-admin UI."""
+
+    permission_required = "change"
+    template_name = "minisentry_wagtail/confirm_delete.html"
+    page_title = gettext_lazy("Delete issues?")
+    header_icon = "bin"
+
+    def post(self, request):
+        return act_on_issues(request, FRAME, messages, self.confirm_delete)
+
+    def confirm_delete(self, context):
+        return self.render_to_response(self.get_context_data(**context))
