@@ -68,8 +68,7 @@ class _Variant:
 def _calculate_variants(event: dict) -> list[_Variant]:
     """Every variant Sentry computes for the event, ordered as its hashes are ("system" last)."""
     ev = normalize_event(event)
-    project_rules = _parse_stacktrace_rules(_dict(event.get("_grouping")).get("enhancements"))
-    rules = _BUILTIN_STACKTRACE_RULES + project_rules
+    rules = _rules(_str(_dict(event.get("_grouping")).get("enhancements")))
     for frames, exception in _stacktraces(ev):
         _apply_frame_modifications(frames, rules, ev.get("platform"), exception)
     project_fingerprint_rules = _parse_fingerprint_rules(event.get("_fingerprinting_rules"))
@@ -504,27 +503,87 @@ def _unquote(value: str) -> str:
     return value[1:-1].replace('\\"', '"') if value.startswith('"') else value
 
 
-_BUILTIN_STACKTRACE_RULES = _parse_stacktrace_rules(_BUILTIN_STACKTRACE_RULES_TEXT)
 _Frames = list[dict]
-_Rules = tuple[_StacktraceRule, ...]
+
+
+class _Rules(tuple):
+    """Stack-trace rules (built-in, then the project's), hashed once: they key the memo of outcomes."""
+
+    def __init__(self, rules):
+        self.reads_exception = any(m.key in ("type", "value", "mechanism") for r in self for m in r.matchers)
+        self._hash = tuple.__hash__(self)
+
+    def __hash__(self) -> int:
+        return self._hash
+
+
+_BUILTIN_STACKTRACE_RULES = _parse_stacktrace_rules(_BUILTIN_STACKTRACE_RULES_TEXT)
+
+
+@lru_cache(maxsize=64)
+def _rules(project_rules_text: str | None) -> _Rules:
+    return _Rules(_BUILTIN_STACKTRACE_RULES + _parse_stacktrace_rules(project_rules_text))
+
+
+_OUTCOMES: dict = {}  # rule outcomes by what the rules read (see _memoised); emptied when full
+_OUTCOMES_MAX = 20_000
+
+
+def _memoised(function):
+    """Memoise ``function(frames, rules, platform, exception)`` on the inputs rule matchers read.
+
+    Real stack traces repeat: the ~110 built-in rules need not be matched again for each event.
+    """
+
+    def wrapper(frames: _Frames, rules: _Rules, platform: str | None, exception: dict | None):
+        exc = exception or {}
+        key = (
+            function, rules, platform,
+            (_str(exc.get("type")), _str(exc.get("value")), _str(_dict(exc.get("mechanism")).get("type")))
+            if rules.reads_exception else None,
+            tuple([
+                (f["abs_path"], f["filename"], f["function"], f["raw_function"], f["module"], f["package"],
+                 f["platform"], f["in_app"], _str(f["data"].get("category")))
+                for f in frames
+            ]),
+        )  # fmt: skip
+        if (outcome := _OUTCOMES.get(key)) is None:
+            if len(_OUTCOMES) >= _OUTCOMES_MAX:
+                _OUTCOMES.clear()
+            outcome = _OUTCOMES[key] = function(frames, rules, platform, exception)
+        return outcome
+
+    return wrapper
 
 
 def _apply_frame_modifications(frames: _Frames, rules: _Rules, platform: str | None, exception: dict | None) -> None:
     """Set each frame's ``in_app`` (``+app``/``-app``, default False) and ``data.category`` by the rules."""
+    for frame, (in_app, category) in zip(frames, _frame_modifications(frames, rules, platform, exception)):
+        frame["in_app"] = in_app
+        if category is not None:
+            frame["data"] = {**frame["data"], "category": category}
+
+
+@_memoised
+def _frame_modifications(frames: _Frames, rules: _Rules, platform: str | None, exception: dict | None) -> tuple:
+    """Per frame, its ``in_app`` and the category the rules set (None: unchanged)."""
+    frames = [{**frame} for frame in frames]  # later rules see what earlier ones did
+    categories: list[str | None] = [None] * len(frames)
     for rule in rules:
         actions = [action for action in rule.actions if action.key != "group"]
         for index in rule.matching_indexes(frames, platform, exception) if actions else ():
             for action in actions:
-                for frame in _action_targets(frames, index, action.range):
+                for target in _action_targets(range(len(frames)), index, action.range):
                     if action.key == "app":
-                        frame["in_app"] = action.value
+                        frames[target]["in_app"] = action.value
                     else:
-                        frame["data"] = {**frame["data"], action.key: action.value}
-    for frame in frames:
-        frame["in_app"] = bool(frame["in_app"])
+                        frames[target]["data"] = {**frames[target]["data"], action.key: action.value}
+                        categories[target] = action.value
+    return tuple((bool(frame["in_app"]), category) for frame, category in zip(frames, categories))
 
 
-def _group_verdicts(frames: _Frames, rules: _Rules, platform: str | None, exception: dict | None) -> list[bool | None]:
+@_memoised
+def _group_verdicts(frames: _Frames, rules: _Rules, platform: str | None, exception: dict | None) -> tuple:
     """Per frame: True (``+group``), False (``-group``) or None when no rule decides."""
     verdicts: list[bool | None] = [None] * len(frames)
     for rule in rules:
@@ -533,7 +592,7 @@ def _group_verdicts(frames: _Frames, rules: _Rules, platform: str | None, except
             for action in actions:
                 for target in _action_targets(range(len(frames)), index, action.range):
                     verdicts[target] = action.value
-    return verdicts
+    return tuple(verdicts)
 
 
 def _action_targets(items: Any, index: int, direction: str) -> Any:
@@ -895,13 +954,31 @@ def _exception_components(exception: dict, ev: dict, rules: _Rules) -> dict[str,
         stacktraces = {"app": _Component("stacktrace")}
     # The type of a synthetic exception (made by an SDK to get a stack trace) means nothing.
     synthetic = bool(exception["mechanism"] and exception["mechanism"]["synthetic"])
-    value = _normalize_message(exception["value"]) if exception["value"] is not None else ""
     variants = {}
     for name, stacktrace in stacktraces.items():
         type_component = _Component("type", [exception["type"]] if exception["type"] else [], False if synthetic else None)
-        value_component = _Component("value", [value] if value else [], False if stacktrace.contributes else None)
+        if stacktrace.contributes:
+            value_component = _IgnoredValue(exception["value"])
+        else:
+            value = _normalize_message(exception["value"]) if exception["value"] is not None else ""
+            value_component = _Component("value", [value] if value else [])
         variants[name] = _Component("exception", [stacktrace, type_component, value_component])
     return variants
+
+
+class _IgnoredValue(_Component):
+    """The value of an exception whose stack trace contributes: it never counts, so it is
+    parameterised (slow: one large regex) only when an exception group compares signatures."""
+
+    __slots__ = ("raw",)
+
+    def __init__(self, raw: str | None):
+        super().__init__("value", (), False)
+        self.raw = raw
+
+    def signature(self) -> tuple:
+        value = _normalize_message(self.raw) if self.raw is not None else ""
+        return (self.kind, self.contributes, (value,) if value else ())
 
 
 class _NoExceptionTree(Exception):
@@ -1011,7 +1088,7 @@ def _stacktrace_variants(stacktrace: dict, ev: dict, rules: _Rules, exception: d
 
 
 def _stacktrace_component(
-    frames: _Frames, verdicts: list[bool | None], platform: str | None, in_app_only: bool
+    frames: _Frames, verdicts: tuple[bool | None, ...], platform: str | None, in_app_only: bool
 ) -> _Component:
     components = [
         _frame_component(frame, platform, is_recursion=index > 0 and _is_recursion(frame, frames[index - 1]))

@@ -106,7 +106,6 @@ def test_progress_bar_on_a_terminal_plain_lines_otherwise(backend):
     assert "\r" not in plain and "Deleting: 30/30\n" in plain
 
 
-@pytest.mark.xfail(strict=True, reason="core: FileSystemBackend caches folders that a cleanup prunes")
 def test_writer_stores_into_a_date_folder_a_cleanup_pruned(backend):
     if backend.kind != "filesystem":
         pytest.skip("only the filesystem store has folders")

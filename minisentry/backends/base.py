@@ -1,6 +1,8 @@
 """The interface every blob store implements; ``save()`` and ``load()`` are shared."""
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
 
 from django.core.exceptions import ImproperlyConfigured
@@ -33,6 +35,9 @@ class BaseBackend:
 
     kind = ""
     option_names: frozenset[str] = frozenset()
+    max_workers = 1  # threads writing blobs in parallel (see parallel())
+    _pool: ThreadPoolExecutor | None = None
+    _pool_pid = 0
 
     def __init__(self, **options):
         unknown = set(options) - self.option_names
@@ -44,6 +49,20 @@ class BaseBackend:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}>"
+
+    def parallel(self, function: Callable, items: Iterable) -> None:
+        """Call ``function`` on every item from ``max_workers`` threads of this process; raise the first error."""
+        items = list(items)
+        results = map(function, items)
+        if len(items) > 1 and self.max_workers > 1:
+            if self._pool_pid != os.getpid():  # a forked child cannot use its parent's threads
+                self._pool = ThreadPoolExecutor(self.max_workers, thread_name_prefix=f"minisentry-{self.kind}")
+                self._pool_pid = os.getpid()
+            try:
+                results = self._pool.map(function, items)
+            except RuntimeError:  # no new threads once the interpreter is shutting down
+                pass
+        list(results)
 
     def write_blobs(self, blobs: Mapping[str, bytes]) -> None:
         raise NotImplementedError("subclasses of BaseBackend must provide a write_blobs() method")

@@ -13,10 +13,11 @@ SUFFIX = ".zst"
 
 class FileSystemBackend(BaseBackend):
     kind = "filesystem"
-    option_names = frozenset({"location", "fsync"})
+    option_names = frozenset({"location", "fsync", "max_workers"})
 
-    def __init__(self, location=None, fsync: bool = False, **options):
+    def __init__(self, location=None, fsync: bool = False, max_workers: int = 8, **options):
         super().__init__(**options)
+        self.max_workers = max_workers
         if not location:
             raise InvalidBackendError("FileSystemBackend needs OPTIONS['location'], a directory.")
         self.location = Path(location).resolve()
@@ -29,31 +30,42 @@ class FileSystemBackend(BaseBackend):
     def path(self, key: str) -> Path:
         return self.location.joinpath(*check_key(key).split("/")).with_suffix(SUFFIX)
 
-    def _directory(self, path: Path) -> Path:
-        """Create the blob's directory (private) and make sure no link leads it outside ``location``."""
-        directory = path.parent
+    def _directory(self, directory: Path) -> None:
+        """Create a blob directory (private) and make sure no link leads it outside ``location``."""
         if directory not in self._checked_dirs:
             directory.mkdir(mode=0o700, parents=True, exist_ok=True)
             if not directory.resolve().is_relative_to(self.location):
                 raise ValueError(f"{directory} leads outside {self.location}")
             self._checked_dirs.add(directory)
-        return directory
 
     def write_blobs(self, blobs: Mapping[str, bytes]) -> None:
-        for key, data in blobs.items():
-            path = self.path(key)
-            tmp = self._directory(path) / f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp"
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            try:
-                with os.fdopen(fd, "wb") as file:
-                    file.write(data)
-                    if self.fsync:
-                        file.flush()
-                        os.fsync(file.fileno())
-                os.replace(tmp, path)
-            except BaseException:
-                tmp.unlink(missing_ok=True)
-                raise
+        """Files are written by a few threads at once: creating a file is slow on many disks,
+        and file system calls release the GIL."""
+        paths = {self.path(key): data for key, data in blobs.items()}
+        for directory in {path.parent for path in paths}:
+            self._directory(directory)
+        self.parallel(self._write, paths.items())
+
+    def _write(self, item: tuple[Path, bytes]) -> None:
+        path, data = item
+        tmp = path.parent / f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp"
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+        try:
+            fd = os.open(tmp, flags, 0o600)
+        except FileNotFoundError:  # a cleanup pruned the (empty) folder since it was made
+            self._checked_dirs.discard(path.parent)
+            self._directory(path.parent)
+            fd = os.open(tmp, flags, 0o600)
+        try:
+            with os.fdopen(fd, "wb") as file:
+                file.write(data)
+                if self.fsync:
+                    file.flush()
+                    os.fsync(file.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
 
     def read_blob(self, key: str) -> bytes:
         path = self.path(key)

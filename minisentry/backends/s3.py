@@ -1,8 +1,6 @@
 """Blobs as private S3 objects, configured through django-storages' ``S3Storage`` (boto3)."""
 
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
-from functools import cached_property
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -46,10 +44,6 @@ class S3Backend(BaseBackend):
         """A boto3 client of this thread (django-storages keeps its connections per thread)."""
         return self.storage.connection.meta.client
 
-    @cached_property
-    def _pool(self) -> ThreadPoolExecutor:
-        return ThreadPoolExecutor(self.max_workers, thread_name_prefix="minisentry-s3")
-
     def object_key(self, key: str) -> str:
         return self.storage._normalize_name(key)
 
@@ -62,14 +56,7 @@ class S3Backend(BaseBackend):
         )
 
     def write_blobs(self, blobs: Mapping[str, bytes]) -> None:
-        if len(blobs) > 1:
-            try:
-                list(self._pool.map(self._put, blobs.items()))
-                return
-            except RuntimeError:  # no new threads once the interpreter is shutting down
-                pass
-        for item in blobs.items():
-            self._put(item)
+        self.parallel(self._put, blobs.items())
 
     def read_blob(self, key: str) -> bytes:
         client = self.client
