@@ -1,7 +1,7 @@
 """Template helpers of the browse UI. Every value from an event goes through ``conditional_escape``."""
 
 from django import template
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import conditional_escape, format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
@@ -113,24 +113,24 @@ def query_with(params: str, **changes) -> str:
     return "?" + query.urlencode()
 
 
-def bar(index: int, count: int, peak: int, step: float, height: int) -> tuple:
+def bar(index: int, count: int, peak: int, step: float, height: int) -> str:
     tall = max(1.0, height * count / peak) if count else 1.0
-    numbers = (f"{n:.1f}" for n in (index * step, height - tall, step * 0.8, tall))
-    return *numbers, "" if count else "ms-zero", count
+    css = "" if count else "ms-zero"
+    return (
+        f'<rect x="{index * step:.1f}" y="{height - tall:.1f}" width="{step * 0.8:.1f}" '
+        f'height="{tall:.1f}" class="{css}"><title>{count}</title></rect>'
+    )
 
 
 @register.filter
 def sparkline(counts: list[int]) -> SafeString:
-    """Hourly counts as an inline SVG bar chart (numbers only: nothing to escape)."""
+    """Hourly counts as an inline SVG bar chart. It holds only numbers computed here, so it is
+    built as plain text: ``format_html`` per bar made it the slowest part of the issue list."""
     width, height = 96, 24
     peak = max(counts, default=0) or 1
     step = width / max(len(counts), 1)
-    bars = format_html_join(
-        "", '<rect x="{}" y="{}" width="{}" height="{}" class="{}"><title>{}</title></rect>',
-        (bar(i, n, peak, step, height) for i, n in enumerate(counts)),
-    )
-    return format_html(
-        '<svg class="ms-sparkline" width="{}" height="{}" viewBox="0 0 {} {}" role="img" '
-        'aria-label="events per hour, last {} hours">{}</svg>',
-        width, height, width, height, len(counts), bars,
+    bars = "".join(bar(i, int(n), peak, step, height) for i, n in enumerate(counts))
+    return mark_safe(
+        f'<svg class="ms-sparkline" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-label="events per hour, last {len(counts)} hours">{bars}</svg>'
     )
