@@ -3,6 +3,8 @@
 import uuid
 
 from django.db import models
+
+from .blobkeys import EVENT_ID_RE
 from django.utils.translation import gettext_lazy as _
 
 
@@ -21,10 +23,14 @@ class EventIdField(models.UUIDField):
         return None if value is None else self.to_python(value)
 
     def to_python(self, value):
+        if isinstance(value, str) and EVENT_ID_RE.fullmatch(value):  # as SQLite returns it
+            return value
         value = super().to_python(value)
         return value.hex if isinstance(value, uuid.UUID) else value
 
     def get_db_prep_value(self, value, connection, prepared=False):
+        if isinstance(value, str) and EVENT_ID_RE.fullmatch(value) and not connection.features.has_native_uuid_field:
+            return value
         if value is not None and not isinstance(value, uuid.UUID):
             value = super().to_python(value)
         return super().get_db_prep_value(value, connection, prepared)
