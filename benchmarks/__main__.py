@@ -21,7 +21,8 @@ FULL = [
     ["ingest", "--db", "postgres", "--backend", "s3", "--events", "10000"],
     ["ingest", "--db", "postgres", "--backend", "database", "--events", "10000"],
     ["storage", "--events", "5000"],
-    ["browse", "--issues", "10000", "--events", "1000000"],
+    ["browse", "--db", "sqlite", "--issues", "10000", "--events", "1000000"],
+    ["browse", "--db", "postgres", "--issues", "10000", "--events", "1000000"],
     ["memory", "--events", "100000"],
 ]
 QUICK = [
@@ -29,7 +30,8 @@ QUICK = [
     ["ingest", "--db", "sqlite", "--backend", "filesystem", "--events", "30", "--runs", "1", "--baseline-events", "5"],
     ["ingest", "--db", "postgres", "--backend", "s3", "--events", "30", "--runs", "1", "--baseline-events", "5"],
     ["storage", "--events", "60"],
-    ["browse", "--issues", "30", "--events", "300", "--repeat", "2"],
+    ["browse", "--db", "sqlite", "--issues", "30", "--events", "300", "--repeat", "2"],
+    ["browse", "--db", "postgres", "--issues", "30", "--events", "300", "--repeat", "2"],
     ["memory", "--events", "200"],
 ]
 

@@ -1,9 +1,10 @@
 """Browse speed at scale: server time of the UI's pages over 10,000 issues and 1,000,000 events.
 
-``python -m benchmarks.browse --issues 10000 --events 1000000``: fills PostgreSQL with COPY (not
-through the SDK: issues, hashes, events, tags, hourly counts; blobs only for the events opened),
-then requests each page with Django's test client as a staff user. Baseline: the same pages
-over an empty-ish database (100 issues, 1,000 events) in the same run.
+``python -m benchmarks.browse --db postgres --issues 10000 --events 1000000``: fills the database
+in bulk, not through the SDK (COPY on PostgreSQL, executemany on SQLite: issues, hashes, events,
+tags, hourly counts; blobs only for the events opened), then requests each page with Django's
+test client as a staff user. Baseline: the same pages over an empty-ish database (100 issues,
+1,000 events) in the same run.
 """
 
 import argparse
@@ -19,9 +20,55 @@ ENVIRONMENTS = ("production", "staging", "development")
 SAMPLED = 20  # issues whose latest event gets a blob and whose pages are requested
 
 
+class Bulk:
+    """Rows into a table: COPY on PostgreSQL, executemany over chunks on SQLite."""
+
+    def __init__(self, cursor, table: str, columns: str):
+        from django.db import connection
+
+        self.cursor, self.vendor, self.chunk = cursor.cursor, connection.vendor, []
+        columns = ", ".join(f'"{name.strip()}"' for name in columns.split(","))  # "transaction" is a keyword
+        if self.vendor == "postgresql":
+            self.copy = self.cursor.copy(f"COPY {table} ({columns}) FROM STDIN")
+            self.writer = self.copy.__enter__()
+        else:
+            marks = ", ".join("?" * len(columns.split(",")))
+            self.sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+
+    def write_row(self, row: tuple) -> None:
+        if self.vendor == "postgresql":
+            self.writer.write_row(row)
+            return
+        self.chunk.append(tuple(sqlite_value(v) for v in row))
+        if len(self.chunk) >= 10_000:
+            self.flush()
+
+    def flush(self) -> None:
+        self.cursor.executemany(self.sql, self.chunk)
+        self.chunk = []
+
+    def __enter__(self) -> "Bulk":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self.vendor == "postgresql":
+            self.copy.__exit__(*exc_info)
+        elif not exc_info[0]:
+            self.flush()
+
+
+def sqlite_value(value):
+    """What Django's SQLite backend stores: UUIDs as hex, datetimes as naive UTC text."""
+    if isinstance(value, uuid.UUID):
+        return value.hex
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+    return value
+
+
 def fill(issues: int, events: int) -> list[tuple[int, str]]:
-    """COPY the rows; return (issue id, latest event id) of the sampled issues."""
-    from django.db import connection
+    """Bulk-insert the rows; return (issue id, latest event id) of the sampled issues."""
+    from django.db import connection, transaction
 
     from minisentry import codec, get_backend
     from minisentry.blobkeys import blob_key
@@ -30,11 +77,9 @@ def fill(issues: int, events: int) -> list[tuple[int, str]]:
     now = datetime.now(UTC)
     span = timedelta(days=30).total_seconds()
     first_id = None
-    with connection.cursor() as cursor:
-        raw = cursor.cursor
-        with raw.copy("COPY minisentry_issue (fingerprint, title, culprit, message, level, status, is_regression, "
-                      "platform, grouped_by, first_seen, last_seen, event_count, environment, release, first_release) "
-                      "FROM STDIN") as copy:
+    with transaction.atomic(), connection.cursor() as cursor:
+        with Bulk(cursor, "minisentry_issue", "fingerprint, title, culprit, message, level, status, is_regression, "
+                  "platform, grouped_by, first_seen, last_seen, event_count, environment, release, first_release") as copy:
             for i in range(issues):
                 last = now - timedelta(seconds=rng.random() * span / 10)
                 copy.write_row((uuid.uuid4().hex, f"{rng.choice(['ValueError', 'KeyError', 'TypeError'])}: "
@@ -45,12 +90,12 @@ def fill(issues: int, events: int) -> list[tuple[int, str]]:
         cursor.execute("SELECT min(id), max(id) FROM minisentry_issue")
         first_id, last_id = cursor.fetchone()
         ids = range(first_id, last_id + 1)
-        with raw.copy("COPY minisentry_issuehash (hash, issue_id) FROM STDIN") as copy:
+        with Bulk(cursor, "minisentry_issuehash", "hash, issue_id") as copy:
             for pk in ids:
                 copy.write_row((uuid.uuid4().hex, pk))
         latest = {}
-        with raw.copy("COPY minisentry_event (event_id, issue_id, timestamp, level, environment, release, "
-                      "server_name, transaction, backend, blob_size, raw_size) FROM STDIN") as copy:
+        with Bulk(cursor, "minisentry_event", "event_id, issue_id, timestamp, level, environment, release, "
+                  "server_name, transaction, backend, blob_size, raw_size") as copy:
             for n in range(events):
                 pk = ids[n % len(ids)]
                 event_id, when = uuid.UUID(int=rng.getrandbits(128)), now - timedelta(seconds=rng.random() * span)
@@ -58,14 +103,14 @@ def fill(issues: int, events: int) -> list[tuple[int, str]]:
                     latest[pk] = (event_id.hex, when)
                 copy.write_row((event_id, pk, when, "error", rng.choice(ENVIRONMENTS), f"shop@1.{n % 30}",
                                 f"web-{n % 8}", f"/checkout/{n % 50}/", "filesystem", 5000, 20000))
-        with raw.copy("COPY minisentry_issuetag (issue_id, key, value, count) FROM STDIN") as copy:
+        with Bulk(cursor, "minisentry_issuetag", "issue_id, key, value, count") as copy:
             for pk in ids:
                 for key, values in (("environment", ENVIRONMENTS), ("server_name", [f"web-{k}" for k in range(8)]),
                                     ("release", [f"shop@1.{k}" for k in range(30)]), ("level", ["error"])):
                     for value in values:
                         copy.write_row((pk, key, value, events // issues // len(values) + 1))
         start = now.replace(minute=0, second=0, microsecond=0)
-        with raw.copy("COPY minisentry_issuehourlycount (issue_id, hour, count) FROM STDIN") as copy:
+        with Bulk(cursor, "minisentry_issuehourlycount", "issue_id, hour, count") as copy:
             for pk in ids:
                 for h in range(0, 48, 2):
                     copy.write_row((pk, start - timedelta(hours=h), rng.randrange(1, 20)))
@@ -125,24 +170,27 @@ def time_pages(sampled: list[tuple[int, str]], repeat: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="postgres")
     parser.add_argument("--issues", type=int, default=10_000)
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args()
-    common.setup("postgres", "filesystem")
+    common.setup(args.db, "filesystem")
     try:
         from django.core.management import call_command
         from django.db import connection
 
-        started = time.perf_counter()
+        from minisentry.models import Event, Issue, IssueHash, IssueHourlyCount, IssueTag
+
         baseline = time_pages(fill(min(100, args.issues), min(1000, args.events)), args.repeat)
         with connection.cursor() as cursor:
-            cursor.execute("TRUNCATE minisentry_issue CASCADE")
+            for model in (IssueHourlyCount, IssueTag, Event, IssueHash, Issue):
+                cursor.execute(f"DELETE FROM {model._meta.db_table}")
         call_command("migrate", verbosity=0)
         started = time.perf_counter()
         sampled = fill(args.issues, args.events)
         fill_seconds = time.perf_counter() - started
-        common.emit({"benchmark": "browse", "issues": args.issues, "events": args.events,
+        common.emit({"benchmark": "browse", "db": args.db, "issues": args.issues, "events": args.events,
                      "fill_seconds": fill_seconds, "pages": time_pages(sampled, args.repeat),
                      "baseline_small": baseline})
     finally:

@@ -15,7 +15,7 @@ DEFAULTS = {
     # Further named backends, used to read blobs that an earlier backend wrote.
     "BACKENDS": {},
     # Events waiting for the writer; past this a capture is counted as dropped.
-    "QUEUE_SIZE": 2000,
+    "QUEUE_SIZE": 10_000,
     # Queued payload bytes allowed at once (bounds memory when events are large).
     "QUEUE_BYTES": 64 * 1024 * 1024,
     "BATCH_SIZE": 500,

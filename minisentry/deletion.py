@@ -1,11 +1,14 @@
 """Deleting events and issues: rows in chunks, then their blobs once the rows' deletion commits.
 
-An interrupted deletion leaves at most one chunk of blobs without rows, which
-``minisentry_cleanup --orphans`` removes; it never leaves a row without its blob.
+A chunk's blobs are deleted on a background thread while the next chunk's rows go, so a large
+deletion takes about as long as the slower of the two, not their sum. An interrupted deletion
+leaves at most two chunks of blobs without rows, which ``minisentry_cleanup --orphans`` removes;
+it never leaves a row without its blob.
 """
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 
 from django.db import transaction
@@ -17,7 +20,7 @@ from .blobkeys import blob_key
 from .index import database, write_transaction
 from .models import Counter, Event, Issue
 
-CHUNK = 1000
+CHUNK = 5000
 
 
 def after(timestamp: datetime, event_id: str) -> Q:
@@ -43,14 +46,67 @@ def delete_events(events: QuerySet, chunk: int | None = None, progress: Callable
     counters are left as they are: they describe what happened, not what is kept.
     ``progress(n)`` is called after each chunk. Returns the number of events deleted."""
     using, deleted = database(), 0
-    for rows in pages(events.using(using), chunk or CHUNK, "backend"):
-        with write_transaction(using):
-            _, per_model = Event.objects.using(using).filter(pk__in=[r[0] for r in rows]).delete()
-            transaction.on_commit(lambda rows=rows: delete_blobs(rows), using=using)
-        deleted += per_model.get(Event._meta.label, 0)
-        if progress:
-            progress(len(rows))
-    return deleted
+    oldest = events.using(using).order_by("timestamp", "pk").values("pk")[: chunk or CHUNK]
+    with BlobReaper() as reaper:
+        while True:
+            with write_transaction(using):
+                if rows := delete_returning(oldest, using):
+                    transaction.on_commit(lambda rows=rows: reaper.delete(rows), using=using)
+            if not rows:
+                return deleted
+            deleted += len(rows)
+            if progress:
+                progress(len(rows))
+
+
+def delete_returning(selection: QuerySet, using: str) -> list[tuple[str, datetime, str]]:
+    """Delete the events whose ids ``selection`` lists, in one statement; return their
+    ``(event_id, timestamp, backend kind)`` (SQLite ≥ 3.35 and PostgreSQL return deleted rows)."""
+    compiler = selection.query.get_compiler(using)
+    select, params = compiler.as_sql()
+    fields = [Event._meta.get_field(name) for name in ("event_id", "timestamp", "backend")]
+    quote = compiler.connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    sql = (f"DELETE FROM {quote(Event._meta.db_table)} WHERE {quote(fields[0].column)} IN ({select}) "
+           f"RETURNING {columns}")
+    with compiler.connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    converters = compiler.get_converters([f.get_col(Event._meta.db_table) for f in fields])
+    return [tuple(row) for row in compiler.apply_converters(rows, converters)] if converters else rows
+
+
+class BlobReaper:
+    """Deletes the blobs of committed chunks on one background thread, one chunk behind the rows.
+
+    Blobs kept in the database are deleted at once instead: a second connection would only wait
+    for the first one's write lock. Leaving the ``with`` block waits for the thread and raises
+    its error, if any."""
+
+    def __init__(self):
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="minisentry-reaper")
+        self._pending: Future | None = None
+
+    def delete(self, rows: list[tuple[str, datetime, str]]) -> None:
+        by_kind = keys_by_kind(rows)
+        if database_keys := by_kind.pop("database", None):
+            get_backend_for_kind("database").delete_blobs(database_keys)
+        self._wait()  # at most one chunk in flight: memory stays bounded
+        self._pending = self._pool.submit(_delete_keys, by_kind)
+
+    def _wait(self) -> None:
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            pending.result()
+
+    def __enter__(self) -> "BlobReaper":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        try:
+            self._wait()
+        finally:
+            self._pool.shutdown()
 
 
 def delete_issues(issues: QuerySet) -> int:
@@ -62,10 +118,15 @@ def delete_issues(issues: QuerySet) -> int:
     return len(ids)
 
 
-def delete_blobs(rows: Iterable[tuple[str, datetime, str]]) -> None:
-    """Delete blobs given ``(event_id, timestamp, backend kind)`` rows, one call per backend."""
+def keys_by_kind(rows: Iterable[tuple[str, datetime, str]]) -> dict[str, list[str]]:
+    """The blob keys of ``(event_id, timestamp, backend kind)`` rows, per backend kind."""
     by_kind = defaultdict(list)
     for event_id, timestamp, kind in rows:
         by_kind[kind].append(blob_key(event_id, timestamp))
+    return by_kind
+
+
+def _delete_keys(by_kind: dict[str, list[str]]) -> None:
+    """Delete the blobs, one call per backend."""
     for kind, keys in by_kind.items():
         get_backend_for_kind(kind).delete_blobs(keys)

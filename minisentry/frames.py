@@ -4,9 +4,13 @@ The page bodies (``templates/minisentry/issue/``, ``event/``) are shared; a fram
 where its URLs live and how its buttons and tables look.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
+
+
+PLACEHOLDER = 987_654_321_987  # an id no URL otherwise contains
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,12 @@ class Frame:
 
     def url(self, name: str, *args) -> str:
         return reverse(f"{self.namespace}:{name}", args=args)
+
+    def url_maker(self, name: str) -> Callable[[int], str]:
+        """``pk -> URL`` of a page taking one integer, reversing once: a list reversing per row
+        spent milliseconds on it."""
+        template = self.url(name, PLACEHOLDER)
+        return lambda pk: template.replace(str(PLACEHOLDER), str(int(pk)))
 
 
 DJANGO_ADMIN = Frame(

@@ -115,7 +115,8 @@ def with_sparklines(issues) -> list[Issue]:
 
 
 def tag_distribution(issue: Issue, top: int = 5) -> list[dict]:
-    """Per tag key: its ``top`` values with their share of the issue's events, and the rest's share."""
+    """Per tag key: its ``top`` values with their share of the issue's events, and the rest's share
+    (``rounded``, ``other_rounded``: whole percents, which the page shows)."""
     ranked = (
         IssueTag.objects.filter(issue=issue)
         .annotate(rank=Window(RowNumber(), partition_by="key", order_by=("-count", "value")))
@@ -128,8 +129,10 @@ def tag_distribution(issue: Issue, top: int = 5) -> list[dict]:
     for key, value, count in ranked:
         entry = keys.setdefault(key, {"key": key, "values": [], "other": 100.0})
         share = min(100.0, 100.0 * count / total)
-        entry["values"].append({"value": value, "count": count, "percent": share})
+        entry["values"].append({"value": value, "count": count, "percent": share, "rounded": round(share)})
         entry["other"] = max(0.0, entry["other"] - share)
+    for entry in keys.values():
+        entry["other_rounded"] = round(entry["other"])
     return list(keys.values())
 
 

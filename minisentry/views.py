@@ -69,6 +69,9 @@ def issue_list(request):
     filters = queries.IssueFilter.from_params(request.GET)
     page = Paginator(filters.queryset(), ISSUES_PER_PAGE).get_page(request.GET.get("page"))
     issues = queries.with_sparklines(page.object_list)
+    detail_url = DJANGO_ADMIN.url_maker("issue_detail")
+    for issue in issues:
+        issue.url = detail_url(issue.pk)
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "minisentry/issue_list.html", page_context(

@@ -151,8 +151,10 @@ def test_interrupted_cleanup_is_finished_by_a_rerun(backend):
     with mock.patch("minisentry.deletion.CHUNK", 10), mock.patch.object(type(backend), "delete_blobs", interrupted):
         with pytest.raises(KeyboardInterrupt):
             cleanup("--max-age-days", "1")
-    assert Event.objects.count() == 10  # rows of two chunks are gone, one chunk's blobs are left
-    assert len(list(backend.iter_blobs())) == 20
+    # Blobs in files or S3 go on a background thread, one chunk behind the rows: the error of the
+    # second chunk's blobs surfaces after the third chunk's rows are gone. Database blobs go at once.
+    assert Event.objects.count() == (10 if backend.kind == "database" else 0)
+    assert len(list(backend.iter_blobs())) == 20  # never a row without its blob
     cleanup("--max-age-days", "1", "--orphans")
     assert not Event.objects.exists() and list(backend.iter_blobs()) == []
     assert Issue.objects.get().event_count == 30

@@ -1,6 +1,11 @@
-"""Template helpers of the browse UI. Every value from an event goes through ``conditional_escape``."""
+"""Template helpers of the browse UI. Every value from an event is escaped (``conditional_escape``,
+or ``html.escape`` inside :func:`pretty`)."""
+
+from html import escape
 
 from django import template
+from django.contrib.humanize.templatetags.humanize import naturaltime
+from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
@@ -27,39 +32,44 @@ def scalar(value) -> str:
     return str(value)
 
 
-def note_html(meta) -> SafeString:
+def note_html(meta) -> str:
+    """The SDK's annotation of a value as escaped HTML ("" for none)."""
+    if not meta:
+        return ""
     note = meta_note(meta)
-    return format_html(' <span class="ms-meta">{}</span>', note) if note else SafeString("")
+    return f' <span class="ms-meta">{escape(note)}</span>' if note else ""
 
 
-def pretty(value, meta, depth: int = 0) -> tuple[SafeString, int]:
-    """``value`` as indented, escaped text with the SDK's annotations; returns (html, text length)."""
+def pretty(value, meta, depth: int = 0) -> tuple[str, int]:
+    """``value`` as indented, escaped text with the SDK's annotations; returns (html, text length).
+
+    Built as plain strings, every piece from the event through ``html.escape``, and marked safe
+    once by the caller: ``SafeString`` arithmetic per piece cost milliseconds a page."""
     if isinstance(value, dict):
-        items = [(conditional_escape(str(k)) + SafeString(": "), v, meta_at(meta, k)) for k, v in value.items()]
+        items = [(escape(str(k)) + ": ", v, meta_at(meta, k) if meta else {}) for k, v in value.items()]
         brackets = ("{", "}")
     elif isinstance(value, list):
-        items = [(SafeString(""), v, meta_at(meta, i)) for i, v in enumerate(value)]
+        items = [("", v, meta_at(meta, i) if meta else {}) for i, v in enumerate(value)]
         brackets = ("[", "]")
     else:
         text = scalar(value)
-        return conditional_escape(text) + note_html(meta), len(text)
+        return escape(text) + note_html(meta), len(text)
     parts = [(prefix, *pretty(v, m, depth + 1)) for prefix, v, m in items]
     size = sum(len(p) + n + 2 for p, _, n in parts)
     flat = not any(isinstance(v, (dict, list)) and v for _, v, _ in items)
     if flat and size <= INLINE_WIDTH:
-        body = join(", ", (p + html for p, html, _ in parts))
-        return SafeString(brackets[0]) + body + SafeString(brackets[1]) + note_html(meta), size + 2
+        body = ", ".join(p + html for p, html, _ in parts)
+        return brackets[0] + body + brackets[1] + note_html(meta), size + 2
     inner = INDENT * (depth + 1)
-    lines = [SafeString(brackets[0])]
-    lines += [SafeString(inner) + p + html for p, html, _ in parts]
-    lines.append(SafeString(INDENT * depth + brackets[1]) + note_html(meta))
-    return join("\n", lines), size + len(lines) * (len(inner) + 1)
+    lines = [brackets[0], *(inner + p + html for p, html, _ in parts), INDENT * depth + brackets[1] + note_html(meta)]
+    return "\n".join(lines), size + len(lines) * (len(inner) + 1)
 
 
 @register.simple_tag
 def value(data, meta=None) -> SafeString:
     """Render a value of an event (dict, list, long string…) readably; long ones collapse."""
     html, size = pretty(data, meta or {})
+    html = mark_safe(html)  # noqa: S308 -- every piece taken from the event went through escape()
     text_lines = html.count("\n") + 1
     if size <= COLLAPSE_CHARS and text_lines <= COLLAPSE_LINES:
         return format_html('<pre class="ms-value">{}</pre>', html)
@@ -72,10 +82,32 @@ def value(data, meta=None) -> SafeString:
     )
 
 
+@register.simple_tag
+def pairs(rows) -> SafeString:
+    """``(key, value, meta)`` rows as a two-column table, each value rendered by :func:`value`
+    (a tag rather than an included template: pages include it a dozen times)."""
+    body = join("", (format_html("\n  <tr><th>{}</th><td>{}</td></tr>", key, value(val, meta))
+                     for key, val, meta in rows))
+    return format_html('<table class="ms-pairs">{}\n</table>', body)
+
+
 @register.filter
 def note(meta) -> str:
     """The SDK's annotation of a value in words (truncated, filtered…)."""
     return meta_note(meta)
+
+
+@register.simple_tag
+def ago(moment) -> str:
+    """``moment`` as a ``<time>`` saying how long ago it was, the exact local time as its tooltip.
+
+    Built with ``strftime``: Django's localized date formats cost ~0.1 ms each, which added up
+    to a fifth of the issue list's time."""
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment)
+    return format_html('<time datetime="{}" title="{}">{}</time>', moment.isoformat(),
+                       local.strftime("%Y-%m-%d %H:%M:%S %Z"), naturaltime(moment))
 
 
 @register.filter
@@ -114,23 +146,25 @@ def query_with(params: str, **changes) -> str:
 
 
 def bar(index: int, count: int, peak: int, step: float, height: int) -> str:
-    tall = max(1.0, height * count / peak) if count else 1.0
-    css = "" if count else "ms-zero"
+    tall = max(1.0, height * count / peak)
     return (
         f'<rect x="{index * step:.1f}" y="{height - tall:.1f}" width="{step * 0.8:.1f}" '
-        f'height="{tall:.1f}" class="{css}"><title>{count}</title></rect>'
+        f'height="{tall:.1f}"><title>{count}</title></rect>'
     )
 
 
 @register.filter
 def sparkline(counts: list[int]) -> SafeString:
-    """Hourly counts as an inline SVG bar chart. It holds only numbers computed here, so it is
-    built as plain text: ``format_html`` per bar made it the slowest part of the issue list."""
+    """Hourly counts as an inline SVG bar chart: a baseline, and a bar for each hour with events.
+
+    It holds only numbers computed here, so it is built as plain text: ``format_html`` per bar
+    made it the slowest part of the issue list."""
     width, height = 96, 24
     peak = max(counts, default=0) or 1
     step = width / max(len(counts), 1)
-    bars = "".join(bar(i, int(n), peak, step, height) for i, n in enumerate(counts))
+    bars = "".join(bar(i, int(n), peak, step, height) for i, n in enumerate(counts) if n)
     return mark_safe(
         f'<svg class="ms-sparkline" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'role="img" aria-label="events per hour, last {len(counts)} hours">{bars}</svg>'
+        f'role="img" aria-label="events per hour, last {len(counts)} hours">'
+        f'<rect class="ms-zero" x="0" y="{height - 1}" width="{width}" height="1"></rect>{bars}</svg>'
     )
