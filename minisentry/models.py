@@ -150,6 +150,8 @@ class IssueTag(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["issue", "key", "value"], name="ms_issuetag_unique")
         ]
+        # the issue list's tag filters (environment=, release=, key:value) count matching issues
+        indexes = [models.Index(fields=["key", "value", "issue"], name="ms_issuetag_lookup")]
 
 
 class IssueHourlyCount(models.Model):

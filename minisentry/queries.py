@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.paginator import Paginator
+from django.db import connections, router
 from django.db.models import Exists, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -88,10 +89,23 @@ class IssueFilter:
         return search(issues, self.query).order_by(*SORTS[self.sort])
 
 
-def filter_choices(column: str) -> list[str]:
-    """The distinct non-empty values of an Issue column (environments, releases) for a filter."""
-    values = Issue.objects.exclude(**{column: ""}).order_by(column).values_list(column, flat=True)
-    return list(values.distinct()[:100])
+def filter_choices(column: str, limit: int = 100) -> list[str]:
+    """The distinct non-empty values of an Issue column (environments, releases) for a filter.
+
+    A loose index scan (one index probe per value, in a recursive query SQLite and PostgreSQL
+    both run): ``SELECT DISTINCT`` read every issue, ~10 ms on PostgreSQL at 10,000 issues."""
+    connection = connections[router.db_for_read(Issue)]
+    table, name = (connection.ops.quote_name(n) for n in (Issue._meta.db_table, Issue._meta.get_field(column).column))
+    sql = (
+        f"WITH RECURSIVE found(value) AS ("
+        f" SELECT MIN({name}) FROM {table} WHERE {name} > %s"
+        f" UNION ALL SELECT (SELECT MIN({name}) FROM {table} WHERE {name} > found.value)"
+        f" FROM found WHERE found.value IS NOT NULL"
+        f") SELECT value FROM found WHERE value IS NOT NULL LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ["", limit])
+        return [value for (value,) in cursor.fetchall()]
 
 
 def sparklines(issue_ids: list[int], now: datetime | None = None) -> dict[int, list[int]]:

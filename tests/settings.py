@@ -72,6 +72,8 @@ if os.environ.get("MINISENTRY_TEST_DB", "sqlite") == "postgres":
             "HOST": os.environ.get("PGHOST", "127.0.0.1"),
             "PORT": os.environ.get("PGPORT", "5432"),
             "TEST": {"NAME": os.environ.setdefault("MINISENTRY_TEST_DB_NAME", f"test_minisentry_{os.getpid()}")},
+            # the browse benchmark keeps connections, as production sites do (CONN_MAX_AGE or a pool)
+            "CONN_MAX_AGE": int(os.environ.get("MINISENTRY_TEST_CONN_MAX_AGE", "0")),
         }
     }
 else:
