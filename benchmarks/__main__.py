@@ -26,7 +26,7 @@ FULL = [
     ["memory", "--events", "100000"],
 ]
 QUICK = [
-    ["capture", "--events", "20", "--runs", "1"],
+    ["capture", "--events", "20", "--runs", "1", "--paced-events", "5", "--gap-ms", "5"],
     ["ingest", "--db", "sqlite", "--backend", "filesystem", "--events", "30", "--runs", "1", "--baseline-events", "5"],
     ["ingest", "--db", "postgres", "--backend", "s3", "--events", "30", "--runs", "1", "--baseline-events", "5"],
     ["storage", "--events", "60"],

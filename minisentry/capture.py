@@ -1,4 +1,9 @@
-"""The ``before_send`` hook: snapshot the event in the calling thread and queue it for the writer."""
+"""The ``before_send`` hook: hand the event to the writer's queue, without I/O in the calling thread.
+
+The SDK passes ``before_send`` its serializer's output, a fresh copy of the event. When the SDK
+will not send it (``send=False``) nothing else holds that copy, so the hook queues the dict as
+is; when the SDK goes on using it (``send=True``) or an ``event_callback`` may keep or change
+it, the hook snapshots it as JSON first."""
 
 import logging
 
@@ -13,7 +18,8 @@ def store(send: bool = False, event_callback=None, hint_callback=None, ignore_er
     ``send=True`` returns the event so the SDK also sends it to its DSN; otherwise the SDK sends
     nothing. ``event_callback(event)`` and ``hint_callback(hint)`` are called for each stored
     event; their exceptions are logged and swallowed. ``ignore_errors`` lists exception classes
-    (or their dotted names) whose events are not stored.
+    (or their dotted names) whose events are not stored. Called by hand, the hook takes the
+    event dict over: do not change it afterwards.
     """
     from sentry_sdk.integrations.logging import ignore_logger
 
@@ -30,7 +36,7 @@ def store(send: bool = False, event_callback=None, hint_callback=None, ignore_er
                 return result
             if ignored(hint):
                 return result
-            payload = codec.dumps(event)
+            payload = codec.dumps(event) if send or event_callback else event
             _call(event_callback, event)
             _call(hint_callback, hint)
             writer.enqueue(payload)

@@ -89,8 +89,9 @@ class BlobReaper:
 
     def delete(self, rows: list[tuple[str, datetime, str]]) -> None:
         by_kind = keys_by_kind(rows)
-        if database_keys := by_kind.pop("database", None):
-            get_backend_for_kind("database").delete_blobs(database_keys)
+        for kind in list(by_kind):
+            if (backend := get_backend_for_kind(kind)).in_database:
+                backend.delete_blobs(by_kind.pop(kind))
         self._wait()  # at most one chunk in flight: memory stays bounded
         self._pending = self._pool.submit(_delete_keys, by_kind)
 

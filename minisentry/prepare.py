@@ -46,8 +46,11 @@ class EventRecord:
         return blob_key(self.event_id, self.timestamp)
 
 
-def prepare(payload: bytes) -> EventRecord:
-    """Parse, validate, group and compress one snapshot. Raises ValueError if it is not an event."""
+def prepare(payload: bytes | dict) -> EventRecord:
+    """Parse, validate, group and compress one snapshot (JSON bytes, or an event dict the writer
+    serializes here). Raises ValueError if it is not an event."""
+    if isinstance(payload, dict):
+        payload = codec.dumps(payload)
     event = codec.loads(payload)
     if not isinstance(event, dict):
         raise ValueError(f"an event must be a JSON object, not {type(event).__name__}")

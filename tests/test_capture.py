@@ -180,6 +180,18 @@ def test_send_true_returns_the_event_and_ignore_errors_skips(backend):
     assert Issue.objects.get().level == "warning"
 
 
+def test_events_the_sdk_keeps_using_are_stored_as_they_were_captured(backend):
+    sent = {"event_id": uuid.uuid4().hex, "message": "as sent", "level": "warning"}
+    assert minisentry.store(send=True)(sent, {}) is sent
+    sent["message"] = "changed after capture"
+    kept = []
+    called_back = {"event_id": uuid.uuid4().hex, "message": "as captured"}
+    minisentry.store(event_callback=kept.append)(called_back, {})
+    kept[0]["message"] = "changed by the callback's owner"
+    assert minisentry.flush(30)
+    assert sorted(e.load()["message"] for e in Event.objects.all()) == ["as captured", "as sent"]
+
+
 def test_callback_errors_are_swallowed(backend, caplog):
     def broken(_):
         raise RuntimeError("callback bug")

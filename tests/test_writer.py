@@ -14,6 +14,7 @@ from django.test import override_settings
 import minisentry
 from minisentry import spool
 from minisentry.models import Counter, Event, Issue, IssueHash, IssueHourlyCount, IssueTag
+from minisentry.writer import INLINE_EVENTS
 
 from .conftest import ROOT, backend_config, worker_env
 
@@ -65,6 +66,20 @@ def test_full_queue_drops_are_counted_and_stored(backend):
     assert dropped > 0
     assert Event.objects.count() + dropped == 300
     assert Counter.objects.get(name="dropped").value == dropped
+
+
+def test_queue_bytes_bound_a_burst_of_events_handed_over_as_dicts(backend):
+    """The first events wait as the SDK's dicts; past INLINE_EVENTS they are JSON counted against QUEUE_BYTES."""
+    before = minisentry.stats()["dropped"]
+    hook = minisentry.store()
+    with override_settings(MINISENTRY_QUEUE_SIZE=100_000, MINISENTRY_QUEUE_BYTES=4096):
+        for n in range(1000):
+            hook(dict(event(n), extra={"padding": "x" * 1000}), {})
+        assert minisentry.flush(60)
+    dropped = minisentry.stats()["dropped"] - before
+    assert Event.objects.count() >= INLINE_EVENTS
+    assert dropped > 0
+    assert Event.objects.count() + dropped == 1000
 
 
 def test_forked_child_gets_its_own_writer(backend):

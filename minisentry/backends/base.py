@@ -35,6 +35,8 @@ class BaseBackend:
 
     kind = ""
     option_names: frozenset[str] = frozenset()
+    # Blobs live in the index's database: delete them on the caller's connection, not a thread's.
+    in_database = False
     max_workers = 1  # threads writing blobs in parallel (see parallel())
     _pool: ThreadPoolExecutor | None = None
     _pool_pid = 0

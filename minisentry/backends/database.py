@@ -14,6 +14,7 @@ CHUNK = 500
 class DatabaseBackend(BaseBackend):
     kind = "database"
     option_names = frozenset()
+    in_database = True
 
     def save(self, records: Sequence):
         """Blobs and index rows commit together in one transaction."""
