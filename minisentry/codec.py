@@ -1,4 +1,4 @@
-"""Event bytes: JSON snapshots taken in the calling thread, zstd frames in the blob store."""
+"""Event bytes: JSON snapshots of events (taken by the hook or the writer), zstd frames in the blob store."""
 
 import json
 import threading
@@ -17,6 +17,11 @@ def dumps(event) -> bytes:
     except (TypeError, orjson.JSONEncodeError):
         # Lone surrogates, cycles, huge ints: the stdlib escapes what orjson refuses.
         return json.dumps(_jsonable(event), default=_fallback, ensure_ascii=True).encode()
+
+
+def as_bytes(payload: bytes | dict) -> bytes:
+    """A queued snapshot as JSON bytes: bytes as they are, an event dict handed over serialized."""
+    return payload if isinstance(payload, bytes) else dumps(payload)
 
 
 def loads(data: bytes):

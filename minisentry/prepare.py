@@ -49,9 +49,8 @@ class EventRecord:
 def prepare(payload: bytes | dict) -> EventRecord:
     """Parse, validate, group and compress one snapshot (JSON bytes, or an event dict the writer
     serializes here). Raises ValueError if it is not an event."""
-    if isinstance(payload, dict):
-        payload = codec.dumps(payload)
-    event = codec.loads(payload)
+    payload = codec.as_bytes(payload)
+    event = codec.loads(payload)  # a dict is parsed back too: grouping reads exactly what is stored
     if not isinstance(event, dict):
         raise ValueError(f"an event must be a JSON object, not {type(event).__name__}")
     grouping = get_grouping(event)

@@ -6,7 +6,7 @@ import time
 import uuid
 from pathlib import Path
 
-from . import conf
+from . import codec, conf
 
 logger = logging.getLogger("minisentry")
 
@@ -15,8 +15,9 @@ def directory() -> Path:
     return Path(conf.get("SPOOL_DIR"))
 
 
-def write(payloads: list[bytes]) -> int:
-    """Keep each snapshot in the spool; return how many could not be written (and were logged)."""
+def write(payloads: list[bytes | dict]) -> int:
+    """Keep each snapshot (JSON bytes or an event dict) in the spool; return how many could not
+    be written (and were logged)."""
     spool = directory()
     try:
         spool.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -30,7 +31,7 @@ def write(payloads: list[bytes]) -> int:
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "wb") as file:
-                file.write(payload)
+                file.write(codec.as_bytes(payload))
             os.replace(tmp, spool / name)
         except OSError:
             failed += 1
