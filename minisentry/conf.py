@@ -1,5 +1,6 @@
 """minisentry's settings: ``MINISENTRY_*`` with defaults, read lazily, reset on ``setting_changed``."""
 
+import os
 import tempfile
 from functools import cache
 from pathlib import Path
@@ -22,8 +23,9 @@ DEFAULTS = {
     # Attempts per batch before its events are spooled, and the first backoff delay (doubles).
     "RETRIES": 3,
     "RETRY_DELAY": 0.2,
-    # Local directory for events that could not be stored; never inside a blob store.
-    "SPOOL_DIR": Path(tempfile.gettempdir()) / "minisentry-spool",
+    # Local directory for events that could not be stored; never inside a blob store. The default
+    # is private to the user (created 0700; one that another user owns is refused).
+    "SPOOL_DIR": Path(tempfile.gettempdir()) / f"minisentry-spool-{os.geteuid()}",
     # Seconds between the writer's looks into the spool for events to store again.
     "SPOOL_CHECK_INTERVAL": 60.0,
     # How long the interpreter waits at exit for queued events before spooling them.

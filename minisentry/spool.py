@@ -1,50 +1,140 @@
-"""Events the writer could not store, kept as files until ``minisentry_replay`` ingests them."""
+"""Events the writer could not store, kept as files until ``minisentry_replay`` ingests them.
+
+The spool holds raw events, so it must be private: it is created ``0700``, and a directory that
+belongs to another user or that others may write to is refused (nothing is written to it or
+replayed from it), since a local user could otherwise read events or plant some. Besides event
+files (``*.json``) it keeps counter records (``*.count``: drop counts the database could not
+take at exit), added to their counter on replay.
+"""
 
 import logging
 import os
+import shutil
+import stat
 import time
 import uuid
 from pathlib import Path
+from typing import NamedTuple
 
 from . import codec, conf
 
 logger = logging.getLogger("minisentry")
+
+EVENT_SUFFIX, COUNT_SUFFIX = ".json", ".count"
+STALE_TMP = 600.0  # seconds after which a temporary file is a crashed writer's leftover
+
+
+class UnsafeSpool(OSError):
+    """The spool directory belongs to another user or is writable by others."""
+
+
+class Replayed(NamedTuple):
+    stored: int  # events newly indexed
+    known: int  # events that were indexed already
+    bad: list[Path]  # unreadable files, kept in place
+    counts: int = 0  # counter records added
 
 
 def directory() -> Path:
     return Path(conf.get("SPOOL_DIR"))
 
 
+def problem(path: Path | None = None) -> str:
+    """Why ``path`` (the spool directory by default) must not be used as a spool, or ``""``."""
+    path = path or directory()
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return ""
+    except OSError as exc:
+        return f"it cannot be read ({exc.strerror})"
+    if not stat.S_ISDIR(info.st_mode):
+        return "it is not a directory"
+    if info.st_uid != os.geteuid():
+        return f"it belongs to user id {info.st_uid}, not to this process's ({os.geteuid()})"
+    if info.st_mode & 0o022:
+        return f"others may write to it (mode {stat.S_IMODE(info.st_mode):04o})"
+    return ""
+
+
+def private_directory() -> Path:
+    """The spool directory, created private if it is missing; raises :class:`UnsafeSpool`."""
+    spool = directory()
+    spool.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if reason := problem(spool):
+        raise UnsafeSpool(f"minisentry refuses the spool directory {spool}: {reason}")
+    return spool
+
+
+def _write_file(spool: Path, suffix: str, data: bytes) -> None:
+    """Write ``data`` atomically as a new spool file; its temporary file never outlives a failure."""
+    name = f"{time.time_ns()}-{uuid.uuid4().hex}{suffix}"
+    tmp = spool / f".{name}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+        os.replace(tmp, spool / name)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 def write(payloads: list[bytes | dict]) -> int:
     """Keep each snapshot (JSON bytes or an event dict) in the spool; return how many could not
     be written (and were logged)."""
-    spool = directory()
     try:
-        spool.mkdir(mode=0o700, parents=True, exist_ok=True)
-    except OSError:
-        logger.exception("minisentry: cannot create spool directory %s; %d event(s) lost", spool, len(payloads))
+        spool = private_directory()
+    except OSError as exc:
+        logger.error("minisentry: cannot use the spool directory: %s; %d event(s) lost", exc, len(payloads))
         return len(payloads)
     failed = 0
     for payload in payloads:
-        name = f"{time.time_ns()}-{uuid.uuid4().hex}.json"
-        tmp = spool / f".{name}.tmp"
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as file:
-                file.write(codec.as_bytes(payload))
-            os.replace(tmp, spool / name)
+            _write_file(spool, EVENT_SUFFIX, codec.as_bytes(payload))
         except OSError:
             failed += 1
             logger.exception("minisentry: cannot write to spool directory %s", spool)
     return failed
 
 
+def write_count(name: str, n: int) -> bool:
+    """Keep ``n`` to add to the counter ``name`` on replay; False (logged) if it cannot be written."""
+    try:
+        _write_file(private_directory(), COUNT_SUFFIX, codec.dumps({"counter": name, "value": n}))
+        return True
+    except OSError:
+        logger.exception("minisentry: cannot write the %s counter (%d) to the spool", name, n)
+        return False
+
+
+def _listing(suffix: str) -> list[Path]:
+    try:
+        return sorted(p for p in directory().iterdir() if p.suffix == suffix and not p.name.startswith("."))
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+
+
 def files() -> list[Path]:
     """Spooled events, oldest first."""
+    return _listing(EVENT_SUFFIX)
+
+
+def sweep(older_than: float = STALE_TMP) -> int:
+    """Remove temporary files that crashed writers left behind; return how many."""
+    removed, limit = 0, time.time() - older_than
     try:
-        return sorted(p for p in directory().iterdir() if p.suffix == ".json" and not p.name.startswith("."))
-    except FileNotFoundError:
-        return []
+        candidates = [p for p in directory().iterdir() if p.name.startswith(".") and p.name.endswith(".tmp")]
+    except (FileNotFoundError, NotADirectoryError):
+        return 0
+    for path in candidates:
+        try:
+            if path.lstat().st_mtime < limit:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:
+            pass
+    return removed
 
 
 def size() -> tuple[int, int]:
@@ -53,16 +143,50 @@ def size() -> tuple[int, int]:
     return len(paths), sum(p.stat().st_size for p in paths if p.exists())
 
 
-def replay(limit: int | None = None) -> tuple[int, int, list[Path]]:
-    """Ingest spooled events through the configured backend, oldest first.
+def free_bytes() -> int | None:
+    """Free space on the spool's file system (of its nearest existing parent), or None."""
+    path = directory()
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    try:
+        return shutil.disk_usage(path).free
+    except OSError:
+        return None
 
-    Returns (stored, already known, unreadable files kept in place). A file is removed only
-    after its event is indexed; event ids already indexed are skipped, so replays are idempotent.
-    """
+
+def _replay_count(path: Path, count) -> bool:
+    """Add one counter record to its counter. The file is claimed by a rename first, so two
+    processes replaying at once never add it twice."""
+    claimed = path.with_name(f".{path.name}.{os.getpid()}.claimed")
+    try:
+        os.rename(path, claimed)
+    except FileNotFoundError:  # another process took it
+        return False
+    try:
+        record = codec.loads(claimed.read_bytes())
+        count(str(record["counter"]), int(record["value"]))
+    except Exception:
+        logger.exception("minisentry: spooled counter %s could not be added; kept", path)
+        os.rename(claimed, path)
+        return False
+    claimed.unlink()
+    return True
+
+
+def replay(limit: int | None = None) -> Replayed:
+    """Ingest spooled events through the configured backend, oldest first, and add spooled counts.
+
+    A file is removed only after its event is indexed; event ids already indexed are skipped, so
+    replays are idempotent. Raises :class:`UnsafeSpool` for a spool that is not private."""
     from .backends import get_backend
     from .backends.base import chunked
+    from .index import count
     from .prepare import prepare
 
+    if reason := problem():
+        raise UnsafeSpool(f"minisentry refuses to replay from {directory()}: {reason}")
+    sweep()
+    counts = sum(_replay_count(path, count) for path in _listing(COUNT_SUFFIX))
     backend, stored, known, bad = get_backend(), 0, 0, []
     for chunk in chunked(files()[:limit], conf.get("BATCH_SIZE")):
         records, done = [], []
@@ -80,4 +204,4 @@ def replay(limit: int | None = None) -> tuple[int, int, list[Path]]:
         known += len(records) - new
         for path in done:
             path.unlink(missing_ok=True)
-    return stored, known, bad
+    return Replayed(stored, known, bad, counts)

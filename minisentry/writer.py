@@ -3,9 +3,13 @@
 The calling thread only appends to a bounded in-memory queue: the SDK's own serialized copy of
 the event while the queue is short, JSON bytes beyond (so a burst's memory is bounded by bytes).
 The writer thread takes batches, prepares them (grouping, index fields, compression) and hands
-them to the backend through its own database connection. A batch that keeps failing is spooled
-to disk; a snapshot that does not fit in the queue is counted as dropped, and the count is
-stored and logged.
+them to the backend through its own database connection. Whatever fails, a batch ends stored,
+spooled to disk, or (when the spool cannot be written either) counted as dropped; a snapshot that
+does not fit in the queue is counted as dropped, and the count is stored and logged.
+
+Fork safety: the writer holds its work lock while it imports what it runs (once, before its
+loop) and while it handles a batch; ``os.fork()`` waits for that lock, so a child never inherits
+a half-imported module or a half-written batch, and starts a clean writer of its own.
 """
 
 import atexit
@@ -14,8 +18,9 @@ import os
 import threading
 import time
 from collections import deque
+from types import SimpleNamespace
 
-from . import codec, conf
+from . import codec, conf, spool
 
 logger = logging.getLogger("minisentry")
 
@@ -26,6 +31,8 @@ LOG_INTERVAL = 10.0  # seconds between two "queue full" warnings
 LINGER = 0.2
 WAKE_AT = 50
 INLINE_EVENTS = 100  # queued events kept as dicts; past this many queued events, snapshots are bytes
+FORK_WAIT = 30.0  # longest a fork waits for the writer to finish its batch (stores have timeouts)
+COUNT_RETRY = 1.0  # seconds between attempts to store the dropped-events counter
 
 
 def byte_size(payload: bytes | dict) -> int:
@@ -33,28 +40,53 @@ def byte_size(payload: bytes | dict) -> int:
     return len(payload) if isinstance(payload, bytes) else 0
 
 
+def load_stages() -> SimpleNamespace:
+    """What the writer thread runs. Imported once, under the work lock: the models need Django's
+    app registry, which is not ready when ``settings.py`` imports minisentry."""
+    from . import alerts, backends, index, prepare
+
+    return SimpleNamespace(
+        prepare=prepare.prepare, get_backend=backends.get_backend, notify=alerts.notify, count=index.count,
+    )
+
+
 class Writer:
     def __init__(self):
         self._reset()
-        os.register_at_fork(after_in_child=self._reset)
         self._exit_registered = False
+        self._stages: SimpleNamespace | None = None
+        os.register_at_fork(before=self._before_fork, after_in_parent=self._after_fork, after_in_child=self._reset)
 
     def _reset(self) -> None:
-        """Fresh state: in a forked child the parent's queue and thread are not ours."""
+        """Fresh state: in a forked child the parent's queue, locks and thread are not ours."""
         self._pid = os.getpid()
         self._cond = threading.Condition(threading.Lock())
+        self._work = threading.RLock()  # held while importing stages and handling a batch
+        self._fork_waiting = self._fork_held = False
         self._queue: deque[bytes | dict] = deque()
         self._queued_bytes = 0
         self._pending = 0  # queued + being written
         self._in_flight: list[bytes | dict] = []
         self._thread: threading.Thread | None = None
-        self._dropped_unsaved = 0  # not yet added to the stored counter
-        self._dropped_retry = 0  # adding them failed once; retried with the next batch
+        self._dropped_unsaved = 0  # counted, not yet handed to the database
+        self._dropped_saving = 0  # being added to the stored counter now
+        self._dropped_retry = 0  # adding them failed; retried every COUNT_RETRY seconds
+        self._retry_at = 0.0
         self.dropped = 0
         self.spooled = 0
         self._last_warning = 0.0
         self._drop_reason = ""
         self._next_spool_check = 0.0  # monotonic time of the next look into the spool
+
+    def _before_fork(self) -> None:
+        self._fork_waiting = True
+        self._fork_held = self._work.acquire(timeout=FORK_WAIT)
+
+    def _after_fork(self) -> None:
+        self._fork_waiting = False
+        if self._fork_held:
+            self._fork_held = False
+            self._work.release()
 
     # calling thread ---------------------------------------------------------------------------
 
@@ -63,7 +95,7 @@ class Writer:
 
         A dict must be the caller's to give away (the SDK's serialized copy of an event it will not
         send); it is queued as is while fewer than ``INLINE_EVENTS`` events wait, serialized otherwise."""
-        if self._pid != os.getpid():
+        if self._pid != os.getpid():  # forked by something that skips os.register_at_fork hooks
             self._reset()
         if isinstance(payload, dict) and len(self._queue) >= INLINE_EVENTS:
             payload = codec.dumps(payload)
@@ -102,58 +134,90 @@ class Writer:
                 atexit.register(self._at_exit)
                 self._exit_registered = True
 
+    def _settled(self) -> bool:
+        return not (self._pending or self._dropped_unsaved or self._dropped_saving or self._dropped_retry)
+
     def flush(self, timeout: float | None = None) -> bool:
-        """Wait until every queued event is stored (or spooled); False if ``timeout`` ran out."""
+        """Wait until every queued event is stored (or spooled) and every drop count is stored;
+        False if ``timeout`` ran out first."""
         if threading.current_thread() is self._thread:
             return not self._pending
         with self._cond:
-            if self._pending:
+            if not self._settled():
                 self._ensure_thread_locked()
+                self._retry_at = 0.0
                 self._cond.notify_all()  # the writer may be lingering
-            return self._cond.wait_for(lambda: not self._pending and not self._dropped_unsaved, timeout)
+            return self._cond.wait_for(self._settled, timeout)
 
     def _at_exit(self) -> None:
-        """Give the writer SHUTDOWN_TIMEOUT seconds, then spool whatever is still unwritten."""
+        """Give the writer SHUTDOWN_TIMEOUT seconds, then spool whatever is still unwritten,
+        the drop counts the database did not take included."""
         if self._pid != os.getpid() or self.flush(conf.get("SHUTDOWN_TIMEOUT")):
             return
         with self._cond:
             left = list(self._in_flight) + list(self._queue)
             self._queue.clear()
-        logger.error("minisentry: %d event(s) not written at exit; spooling them", len(left))
-        from . import spool
-
-        self.spooled += len(left) - spool.write(left)
+            counts = self._dropped_unsaved + self._dropped_saving + self._dropped_retry
+            self._dropped_unsaved = self._dropped_saving = self._dropped_retry = 0
+        if left:
+            logger.error("minisentry: %d event(s) not written at exit; spooling them", len(left))
+            self._keep(left)
+        if counts and not spool.write_count("dropped", counts):
+            logger.error("minisentry: %d dropped event(s) could not be counted at exit", counts)
 
     # writer thread ----------------------------------------------------------------------------
 
     def _run(self) -> None:
         from django.apps import apps
 
+        while not apps.ready:  # events captured while Django starts wait for it
+            time.sleep(0.05)
+        try:
+            self.stages()
+        except Exception:  # each batch tries again, and is spooled while this fails
+            logger.exception("minisentry: the writer cannot load its stages")
         while True:
             with self._cond:
-                while not self._queue and not self._dropped_unsaved:
+                while not self._queue and not self._dropped_unsaved and not self._count_due():
                     self._cond.wait(LINGER)
-                size = conf.get("BATCH_SIZE")
-                batch = [self._queue.popleft() for _ in range(min(size, len(self._queue)))]
-                self._in_flight = batch
-                self._queued_bytes -= sum(map(byte_size, batch))
+            self._session()
+
+    def _session(self) -> None:
+        """Write batches until the queue is empty or a fork waits, then close the database
+        connections: the work lock is released only without an open connection, since a forked
+        child must not inherit one (SQLite's locks would then refuse the child's own)."""
+        with self._work:
             try:
-                while not apps.ready:  # events captured while Django starts wait for it
-                    time.sleep(0.05)
-                self._save_dropped_count()
-                if batch:
-                    self._write(batch)
-                with self._cond:
-                    idle = not self._queue
-                if idle:  # hold no database connection while there is nothing to write
-                    self._close_connections()
-            except Exception:  # the writer must survive anything
+                while True:
+                    self._save_dropped_count()
+                    with self._cond:
+                        size = conf.get("BATCH_SIZE")
+                        batch = [self._queue.popleft() for _ in range(min(size, len(self._queue)))]
+                        self._in_flight = batch
+                        self._queued_bytes -= sum(map(byte_size, batch))
+                    try:
+                        if batch:
+                            self._write(batch)
+                    finally:
+                        with self._cond:
+                            self._in_flight = []
+                            self._pending -= len(batch)
+                            self._cond.notify_all()
+                    if not self._queue or self._fork_waiting:
+                        break
+            except Exception:  # the writer must survive anything; _write keeps its batch itself
                 logger.exception("minisentry: writer error")
             finally:
-                with self._cond:
-                    self._in_flight = []
-                    self._pending -= len(batch)
-                    self._cond.notify_all()
+                self._close_connections()
+
+    def _count_due(self) -> bool:
+        return bool(self._dropped_retry) and time.monotonic() >= self._retry_at
+
+    def stages(self) -> SimpleNamespace:
+        with self._work:
+            if self._stages is None:
+                self._stages = load_stages()
+            return self._stages
 
     @staticmethod
     def _close_connections() -> None:
@@ -167,8 +231,10 @@ class Writer:
 
     def _save_dropped_count(self) -> None:
         with self._cond:
-            fresh, self._dropped_unsaved = self._dropped_unsaved, 0
-            n, self._dropped_retry = fresh + self._dropped_retry, 0
+            fresh, retry = self._dropped_unsaved, self._dropped_retry if self._count_due() else 0
+            n = fresh + retry
+            self._dropped_unsaved, self._dropped_retry = 0, self._dropped_retry - retry
+            self._dropped_saving = n
             total, reason = self.dropped, self._drop_reason
         if not n:
             return
@@ -177,65 +243,81 @@ class Writer:
             self._last_warning = now
             logger.error("minisentry: dropped event(s) because %s; %d dropped so far", reason, total)
         try:
-            from . import index
-
-            index.count("dropped", n)
+            self.stages().count("dropped", n)
         except Exception:
-            logger.exception("minisentry: could not store the dropped-events counter")
+            logger.exception("minisentry: could not store the dropped-events counter; retrying")
             with self._cond:
                 self._dropped_retry += n
+                self._retry_at = time.monotonic() + COUNT_RETRY
+        finally:
+            with self._cond:
+                self._dropped_saving = 0
 
     def _write(self, batch: list[bytes | dict]) -> None:
+        """Store the batch; what cannot be stored is spooled. Never raises."""
+        try:
+            stages = self.stages()
+            records, unreadable = [], []
+            for payload in batch:
+                try:
+                    records.append(stages.prepare(payload))
+                except Exception:
+                    logger.exception("minisentry: cannot prepare an event; spooling it")
+                    unreadable.append(payload)
+                # Hand the GIL over between events: a thread capturing an event would otherwise wait
+                # for the switch interval (5 ms) while this one groups a whole batch.
+                time.sleep(0)
+            stored = self._save(records, stages) if records else True
+        except Exception:
+            logger.exception("minisentry: writing %d event(s) failed; spooling them", len(batch))
+            self._keep(batch)
+            return
+        if not stored:
+            unreadable.extend(r.payload for r in records)
+        if unreadable:
+            self._keep(unreadable)
+            self._next_spool_check = 0.0
+        elif records and time.monotonic() >= self._next_spool_check:
+            self._replay()
+
+    def _save(self, records: list, stages: SimpleNamespace) -> bool:
+        """Index the records through the backend, with retries; False once every attempt failed."""
         from django.db import close_old_connections
 
-        from .backends import get_backend
-        from .prepare import prepare
-        from . import alerts, spool
-
-        records, unreadable = [], []
-        for payload in batch:
-            try:
-                records.append(prepare(payload))
-            except Exception:
-                logger.exception("minisentry: cannot prepare an event; spooling it")
-                unreadable.append(payload)
-            # Hand the GIL over between events: a thread capturing an event would otherwise wait
-            # for the switch interval (5 ms) while this one groups a whole batch.
-            time.sleep(0)
         delay = conf.get("RETRY_DELAY")
         for attempt in range(1, conf.get("RETRIES") + 1):
             try:
                 close_old_connections()
-                alerts.notify(get_backend().save(records))  # never raises
-                break
+                stages.notify(stages.get_backend().save(records))  # notify never raises
+                return True
             except Exception:
                 logger.warning("minisentry: storing %d event(s) failed (attempt %d)", len(records), attempt, exc_info=True)
                 self._close_connections()
                 time.sleep(delay)
                 delay *= 2
+        return False
+
+    def _keep(self, payloads: list[bytes | dict]) -> None:
+        """Spool the payloads; what the spool cannot take is counted as dropped. Never raises."""
+        try:
+            lost = spool.write(payloads)
+        except Exception:
+            logger.exception("minisentry: spooling %d event(s) failed", len(payloads))
+            lost = len(payloads)
+        with self._cond:
+            self.spooled += len(payloads) - lost
+        if lost:
+            self.count_dropped(lost, "the spool directory could not be written")
         else:
-            unreadable.extend(r.payload for r in records)
-            records = []
-        if unreadable:
-            lost = spool.write(unreadable)
-            self.spooled += len(unreadable) - lost
-            if lost:
-                self.count_dropped(lost, "the spool directory could not be written")
-            else:
-                logger.error("minisentry: %d event(s) spooled to %s", len(unreadable), spool.directory())
-            self._next_spool_check = 0.0
-        elif records and time.monotonic() >= self._next_spool_check:
-            self._replay()
+            logger.error("minisentry: %d event(s) spooled to %s", len(payloads), spool.directory())
 
     def _replay(self) -> None:
         """After a success, ingest what earlier failures left in the spool (one batch at a time)."""
-        from . import spool
-
         try:
-            stored, _known, bad = spool.replay(limit=conf.get("BATCH_SIZE"))
-            if stored:
-                logger.info("minisentry: replayed %d spooled event(s)", stored)
-            more = len(spool.files()) > len(bad)
+            replayed = spool.replay(limit=conf.get("BATCH_SIZE"))
+            if replayed.stored:
+                logger.info("minisentry: replayed %d spooled event(s)", replayed.stored)
+            more = len(spool.files()) > len(replayed.bad)
         except Exception:
             logger.exception("minisentry: replaying the spool failed")
             more = False

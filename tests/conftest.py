@@ -114,6 +114,7 @@ def worker_env(config: dict, spool: Path) -> dict:
         MINISENTRY_TEST_SPOOL_DIR=str(spool),
         MINISENTRY_TEST_DB_NAME=settings.DATABASES["default"]["NAME"],
         MINISENTRY_TEST_USE_TEST_DB="1",
+        MINISENTRY_TEST_RETRY_DELAY="0.2",
         PYTHONPATH=str(ROOT),
     )
     return env

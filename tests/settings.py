@@ -92,8 +92,12 @@ MINISENTRY_BACKEND = json.loads(os.environ.get("MINISENTRY_TEST_BACKEND", "null"
     "OPTIONS": {"location": str(_work / "blobs")},
 }
 MINISENTRY_SPOOL_DIR = os.environ.get("MINISENTRY_TEST_SPOOL_DIR", str(_work / "spool"))
-MINISENTRY_RETRY_DELAY = 0.01
+# Subprocesses (real servers, forks) retry as in production: SQLite refuses a connection while
+# another process checkpoints its WAL, for a moment.
+MINISENTRY_RETRY_DELAY = float(os.environ.get("MINISENTRY_TEST_RETRY_DELAY", "0.01"))
 MINISENTRY_SPOOL_CHECK_INTERVAL = 0
+MINISENTRY_SHUTDOWN_TIMEOUT = float(os.environ.get("MINISENTRY_TEST_SHUTDOWN_TIMEOUT", "5"))
+MINISENTRY_QUEUE_SIZE = int(os.environ.get("MINISENTRY_TEST_QUEUE_SIZE", "10000"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -2,7 +2,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+
+def fail(request, n: int):
+    """A view that always raises, for the real-server tests."""
+    raise RuntimeError(f"request {n} failed")
+
+
 urlpatterns = [
+    path("fail/<int:n>/", fail),
     path("admin/_minisentry/", include("minisentry.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,14 +1,21 @@
 """The interface every blob store implements; ``save()`` and ``load()`` are shared."""
 
+import logging
 import os
+import queue
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, wait
 from itertools import islice
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .. import codec
 from ..blobkeys import check_key
+
+logger = logging.getLogger("minisentry")
+
+STALL_WARNING = 10.0  # seconds a blob store may take for a batch before the writer logs it
 
 
 def chunked(items: Iterable, size: int) -> Iterator[list]:
@@ -26,6 +33,37 @@ class BlobMissing(LookupError):
     """The blob store holds no blob under that key."""
 
 
+class DaemonPool:
+    """A few daemon threads running calls. A ``ThreadPoolExecutor``'s threads are joined when the
+    interpreter exits, before any ``atexit`` handler: one upload hanging on a store that never
+    answers would keep the process from exiting and from spooling its queue."""
+
+    def __init__(self, size: int, name: str):
+        self._size, self._name = size, name
+        self._tasks: queue.SimpleQueue = queue.SimpleQueue()
+        self._threads: list[threading.Thread] = []
+        self._lock = threading.Lock()
+
+    def submit(self, function: Callable, item) -> Future:
+        future = Future()
+        self._tasks.put((future, function, item))
+        with self._lock:
+            if len(self._threads) < self._size:
+                thread = threading.Thread(target=self._work, name=f"{self._name}-{len(self._threads)}", daemon=True)
+                thread.start()  # RuntimeError once the interpreter is shutting down
+                self._threads.append(thread)
+        return future
+
+    def _work(self) -> None:
+        while True:
+            future, function, item = self._tasks.get()
+            if future.set_running_or_notify_cancel():
+                try:
+                    future.set_result(function(item))
+                except BaseException as exc:
+                    future.set_exception(exc)
+
+
 class BaseBackend:
     """A blob store for compressed event JSON, keyed by :func:`minisentry.blobkeys.blob_key`.
 
@@ -38,7 +76,7 @@ class BaseBackend:
     # Blobs live in the index's database: delete them on the caller's connection, not a thread's.
     in_database = False
     max_workers = 1  # threads writing blobs in parallel (see parallel())
-    _pool: ThreadPoolExecutor | None = None
+    _pool: DaemonPool | None = None
     _pool_pid = 0
 
     def __init__(self, **options):
@@ -53,18 +91,27 @@ class BaseBackend:
         return f"<{type(self).__name__}>"
 
     def parallel(self, function: Callable, items: Iterable) -> None:
-        """Call ``function`` on every item from ``max_workers`` threads of this process; raise the first error."""
+        """Call ``function`` on every item from ``max_workers`` threads of this process; raise the
+        first error. A store that takes longer than ``STALL_WARNING`` seconds is logged."""
         items = list(items)
-        results = map(function, items)
-        if len(items) > 1 and self.max_workers > 1:
-            if self._pool_pid != os.getpid():  # a forked child cannot use its parent's threads
-                self._pool = ThreadPoolExecutor(self.max_workers, thread_name_prefix=f"minisentry-{self.kind}")
-                self._pool_pid = os.getpid()
-            try:
-                results = self._pool.map(function, items)
-            except RuntimeError:  # no new threads once the interpreter is shutting down
-                pass
-        list(results)
+        if len(items) < 2 or self.max_workers < 2:
+            list(map(function, items))
+            return
+        if self._pool_pid != os.getpid():  # a forked child cannot use its parent's threads
+            self._pool = DaemonPool(self.max_workers, f"minisentry-{self.kind}")
+            self._pool_pid = os.getpid()
+        try:
+            futures = [self._pool.submit(function, item) for item in items]
+        except RuntimeError:  # no new threads once the interpreter is shutting down
+            list(map(function, items))
+            return
+        waited = 0.0
+        while (pending := wait(futures, timeout=STALL_WARNING).not_done):
+            waited += STALL_WARNING
+            logger.warning("minisentry: %r has not answered for %.0f s (%d of %d blob operations waiting)",
+                           self, waited, len(pending), len(futures))
+        for future in futures:
+            future.result()
 
     def write_blobs(self, blobs: Mapping[str, bytes]) -> None:
         raise NotImplementedError("subclasses of BaseBackend must provide a write_blobs() method")

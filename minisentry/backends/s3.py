@@ -13,12 +13,19 @@ PUBLIC_ACLS = frozenset({"public-read", "public-read-write", "authenticated-read
 
 class S3Backend(BaseBackend):
     """``OPTIONS``: bucket_name, prefix, endpoint_url, region_name, access_key, secret_key,
-    max_workers (parallel uploads), and any other ``S3Storage`` option, passed through."""
+    max_workers (parallel uploads), connect_timeout / read_timeout (seconds) and max_attempts
+    (botocore's, the first one included), and any other ``S3Storage`` option, passed through.
+
+    The timeouts are bounded by default (botocore's own are 60 s, with retries): a store that
+    accepts connections and never answers must fail, so that the writer spools its events, instead
+    of holding them until the process is killed."""
 
     kind = "s3"
 
-    def __init__(self, bucket_name=None, prefix: str = "minisentry", max_workers: int = 16, **options):
+    def __init__(self, bucket_name=None, prefix: str = "minisentry", max_workers: int = 16,
+                 connect_timeout: float = 5.0, read_timeout: float = 10.0, max_attempts: int = 2, **options):
         try:
+            from botocore.config import Config
             from storages.backends.s3 import S3Storage
         except ImportError as exc:
             raise InvalidBackendError(
@@ -30,6 +37,10 @@ class S3Backend(BaseBackend):
             self.storage = S3Storage(bucket_name=bucket_name, location=prefix.strip("/"), **options)
         except ImproperlyConfigured as exc:
             raise InvalidBackendError(f"S3Backend: {exc}") from exc
+        bounds = Config(connect_timeout=connect_timeout, read_timeout=read_timeout,
+                        retries={"total_max_attempts": max_attempts, "mode": "standard"})
+        # What the storage's own config (or the user's client_config) sets explicitly wins.
+        self.storage.client_config = bounds.merge(self.storage.client_config)
         self.max_workers = max_workers
 
     def __repr__(self) -> str:

@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from ... import spool
 
@@ -11,13 +11,19 @@ class Command(BaseCommand):
 
     def handle(self, *args, limit=None, **options):
         waiting = len(spool.files())
+        try:
+            replayed = spool.replay(limit)
+        except spool.UnsafeSpool as exc:
+            raise CommandError(str(exc)) from exc
+        if replayed.counts:
+            self.stdout.write(f"Added {replayed.counts} spooled counter record(s) (events dropped at exit).")
         if not waiting:
-            self.stdout.write(f"The spool {spool.directory()} is empty.")
+            self.stdout.write(f"The spool {spool.directory()} holds no events.")
             return
-        stored, known, bad = spool.replay(limit)
         self.stdout.write(
-            f"Replayed {stored + known} of {waiting} spooled event(s) from {spool.directory()}: "
-            f"{stored} stored, {known} already stored."
+            f"Replayed {replayed.stored + replayed.known} of {waiting} spooled event(s) from {spool.directory()}: "
+            f"{replayed.stored} stored, {replayed.known} already stored."
         )
-        if bad:
+        if replayed.bad:
+            bad = replayed.bad
             self.stderr.write(f"{len(bad)} file(s) are not readable events and were kept: {', '.join(map(str, bad[:5]))}")

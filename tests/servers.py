@@ -1,0 +1,80 @@
+"""Real servers for the tests: gunicorn running ``tests.server_app``, and a TCP port that accepts
+connections and never answers (a black-holed S3 endpoint). Loopback only, bounded in time."""
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+
+from .conftest import ROOT, free_port
+
+
+class Gunicorn:
+    def __init__(self, env: dict, log: Path, *args: str):
+        self.port = free_port()
+        self.log = log
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{self.port}", *args, "tests.server_app:application"],
+            cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while not self._answers():
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                self.process.kill()
+                raise AssertionError(f"gunicorn did not start:\n{log.read_text()}")
+            time.sleep(0.1)
+
+    def _answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                return True
+        except OSError:
+            return False
+
+    def get(self, path: str) -> int:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=30) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    def get_many(self, paths: list[str], clients: int = 8) -> list[int]:
+        with ThreadPoolExecutor(clients) as pool:
+            return list(pool.map(self.get, paths))
+
+    def stop(self, timeout: float = 60) -> float:
+        """SIGTERM the master (a graceful shutdown); return the seconds until it exited."""
+        start = time.monotonic()
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            raise AssertionError(f"gunicorn did not exit within {timeout} s:\n{self.log.read_text()}") from None
+        return time.monotonic() - start
+
+
+@contextmanager
+def gunicorn(env: dict, log: Path, *args: str):
+    server = Gunicorn(env, log, *args)
+    try:
+        yield server
+    finally:
+        if server.process.poll() is None:
+            server.process.kill()
+            server.process.wait(10)
+
+
+@contextmanager
+def black_hole():
+    """``http://127.0.0.1:PORT``: connections are accepted by the kernel and never answered."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(512)
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
