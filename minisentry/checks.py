@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core import checks
 from django.db import connections, router
 
-from . import conf
+from . import conf, spool
 
 
 def _inside(path: Path, root) -> bool:
@@ -48,17 +48,24 @@ def check_backend(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
                 hint="Remove 'default_acl' from its OPTIONS, or set it to 'private'.",
                 id="minisentry.E003",
             ))
-    spool = Path(conf.get("SPOOL_DIR")).resolve()
-    exposed = [name for name, root in _public_roots() if _inside(spool, root)]
+    spool_dir = Path(conf.get("SPOOL_DIR")).resolve()
+    exposed = [name for name, root in _public_roots() if _inside(spool_dir, root)]
     exposed += [
         f"the blob location {b.location}" for b in backends
-        if isinstance(b, FileSystemBackend) and _inside(spool, b.location)
+        if isinstance(b, FileSystemBackend) and _inside(spool_dir, b.location)
     ]
     if exposed:
         errors.append(checks.Error(
-            f"MINISENTRY_SPOOL_DIR {spool} is inside {', '.join(exposed)}.",
+            f"MINISENTRY_SPOOL_DIR {spool_dir} is inside {', '.join(exposed)}.",
             hint="The spool holds raw events: give it a private directory of its own.",
             id="minisentry.E004",
+        ))
+    if reason := spool.problem(spool_dir):
+        errors.append(checks.Error(
+            f"MINISENTRY_SPOOL_DIR {spool_dir} cannot be used: {reason}.",
+            hint="The spool holds raw events: give it a directory of this user's, mode 0700; "
+                 "minisentry refuses to write to it or replay from it until then.",
+            id="minisentry.E005",
         ))
     return errors
 

@@ -27,6 +27,7 @@ class StorageStats:
     newest_event: datetime | None
     spooled_events: int
     spooled_bytes: int
+    spool_free_bytes: int | None  # free space on the spool's file system
     dropped_events: int
     backends: list[BackendStats] = field(default_factory=list)
 
@@ -60,6 +61,7 @@ def collect() -> StorageStats:
         newest_event=times["newest"],
         spooled_events=spooled,
         spooled_bytes=spooled_bytes,
+        spool_free_bytes=spool.free_bytes(),
         dropped_events=Counter.objects.filter(name="dropped").values_list("value", flat=True).first() or 0,
         backends=backends,
     )

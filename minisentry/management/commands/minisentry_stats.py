@@ -18,6 +18,7 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(stats.as_json(), indent=2))
             return
         ratio = f"{stats.compression_ratio:.2f}x" if stats.compression_ratio else "-"
+        free = "unknown" if stats.spool_free_bytes is None else filesizeformat(stats.spool_free_bytes)
         lines = [
             f"Issues:         {stats.issues}",
             f"Events:         {stats.events}",
@@ -29,7 +30,7 @@ class Command(BaseCommand):
             ),
             f"Oldest event:   {stats.oldest_event or '-'}",
             f"Newest event:   {stats.newest_event or '-'}",
-            f"Spool:          {stats.spooled_events} event(s), {filesizeformat(stats.spooled_bytes)}",
+            f"Spool:          {stats.spooled_events} event(s), {filesizeformat(stats.spooled_bytes)} ({free} free)",
             f"Dropped events: {stats.dropped_events}",
         ]
         self.stdout.write("\n".join(lines))
