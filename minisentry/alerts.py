@@ -59,7 +59,7 @@ def counter_name(issue_id: int) -> str:
 
 def send(issue: Issue, kind: str, options: dict) -> None:
     """E-mail and webhook, each on its own: one failing does not stop the other."""
-    subject = f"[minisentry] {kind.capitalize()}: {issue.title}"
+    subject = " ".join(f"[minisentry] {kind.capitalize()}: {issue.title}".split())  # one line: no header injection
     link = issue_url(issue, options["base_url"])
     lines = [
         subject.removeprefix("[minisentry] "), "",
@@ -74,13 +74,18 @@ def send(issue: Issue, kind: str, options: dict) -> None:
             logger.exception("minisentry: could not e-mail the alert about issue %s", issue.pk)
     if options["webhook_url"]:
         payload = {
-            "text": f"*{kind.capitalize()}*: {issue.title}" + (f" <{link}>" if link else ""),
+            "text": f"*{kind.capitalize()}*: {slack_escape(issue.title)}" + (f" <{link}>" if link else ""),
             "minisentry": {
                 "event": kind.replace(" ", "_"), "issue": issue.pk, "title": issue.title,
                 "culprit": issue.culprit, "level": issue.level, "events": issue.event_count, "url": link,
             },
         }
         post(options["webhook_url"], payload, options["timeout"], issue.pk)
+
+
+def slack_escape(text: str) -> str:
+    """Event text as Slack/Mattermost show it literally: no ``<!channel>`` mention, no ``<url|link>``."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def post(url: str, payload: dict, timeout: float, issue_id: int) -> None:
