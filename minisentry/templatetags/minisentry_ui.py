@@ -7,13 +7,12 @@ from itertools import islice
 from django import template
 from django.apps import apps
 from django.contrib.humanize.templatetags import humanize
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timesince import timesince, timeuntil
-from django.utils.translation import gettext, npgettext, npgettext_lazy, pgettext
+from django.utils.translation import gettext
 
 from ..display import MAX_ITEMS, MAX_TEXT, cut_note, meta_at, meta_note
 from ..frames import DJANGO_ADMIN
@@ -150,33 +149,14 @@ def ago(moment) -> str:
                        local.strftime("%Y-%m-%d %H:%M:%S %Z"), naturaltime(moment))
 
 
-TIME_STRINGS = {  # a context of minisentry's own: no catalog of Django's translates half of the phrase
-    "year": npgettext_lazy("minisentry", "%(num)d year", "%(num)d years", "num"),
-    "month": npgettext_lazy("minisentry", "%(num)d month", "%(num)d months", "num"),
-    "week": npgettext_lazy("minisentry", "%(num)d week", "%(num)d weeks", "num"),
-    "day": npgettext_lazy("minisentry", "%(num)d day", "%(num)d days", "num"),
-    "hour": npgettext_lazy("minisentry", "%(num)d hour", "%(num)d hours", "num"),
-    "minute": npgettext_lazy("minisentry", "%(num)d minute", "%(num)d minutes", "num"),
-}
-
-
 def naturaltime(moment) -> str:
-    """"5 minutes ago": Django's humanize when the project installs it (its translations come with
-    the app), else the same phrase from strings of minisentry's own, so that a page never mixes
-    languages ("3 Tage ago") and never needs ``django.contrib.humanize`` in ``INSTALLED_APPS``."""
+    """"5 minutes ago", by Django's humanize: in the site's language when the project installs the
+    app (its catalog comes with it), else in English, rather than half translated ("3 Tage ago")
+    by Django's own catalog. The app need not be in ``INSTALLED_APPS``."""
     if apps.is_installed("django.contrib.humanize"):
         return humanize.naturaltime(moment)
-    now = timezone.now()
-    seconds = abs(int((now - moment).total_seconds()))
-    if not seconds:
-        return pgettext("minisentry", "now")
-    if seconds < 60:
-        if moment < now:
-            return npgettext("minisentry", "%(num)d second ago", "%(num)d seconds ago", seconds) % {"num": seconds}
-        return npgettext("minisentry", "%(num)d second from now", "%(num)d seconds from now", seconds) % {"num": seconds}
-    if moment < now:
-        return pgettext("minisentry", "%(delta)s ago") % {"delta": timesince(moment, now, time_strings=TIME_STRINGS)}
-    return pgettext("minisentry", "%(delta)s from now") % {"delta": timeuntil(moment, now, time_strings=TIME_STRINGS)}
+    with translation.override(None):
+        return humanize.naturaltime(moment)
 
 
 @register.filter
