@@ -99,7 +99,8 @@ def main() -> None:
     try:
         sys.setrecursionlimit(1000)
         recursion = real_recursion()
-        events = {"RecursionError captured by sentry-sdk": recursion, f"{args.frames:,} frames": many_frames(args.frames),
+        events = {"RecursionError captured by sentry-sdk": recursion,
+                  f"{args.frames:,} frames": many_frames(args.frames),
                   f"{args.local_bytes:,}-character local": huge_local(args.local_bytes)}
         frames = len(recursion["exception"]["values"][0]["stacktrace"]["frames"])
         common.emit({"benchmark": "huge", "recursion_frames": frames, "pages": time_issue_pages(events, args.repeat)})

@@ -113,6 +113,7 @@ class Omitted:
     """The frames of a long stack trace between the ones rendered in full."""
 
     count: int
+    position: int  # of the first of them in the stack trace (1 = the most recent call)
     listed: list[Frame]  # one line each (no context, no variables), most recent first
     unlisted: int  # frames past :data:`LISTED_FRAMES`, not even listed
     omitted = True
@@ -166,7 +167,7 @@ def frame_rows(indexed: list[tuple[int, dict]], frames_meta: dict) -> list:
     if len(indexed) <= 2 * SHOWN_FRAMES:
         return [frame(f, meta_at(frames_meta, i)) for i, f in indexed]
     middle = indexed[SHOWN_FRAMES:-SHOWN_FRAMES]
-    omitted = Omitted(len(middle), [frame(f, {}, full=False) for _, f in middle[:LISTED_FRAMES]],
+    omitted = Omitted(len(middle), SHOWN_FRAMES + 1, [frame(f, {}, full=False) for _, f in middle[:LISTED_FRAMES]],
                       max(0, len(middle) - LISTED_FRAMES))
     return [*(frame(f, meta_at(frames_meta, i)) for i, f in indexed[:SHOWN_FRAMES]), omitted,
             *(frame(f, meta_at(frames_meta, i)) for i, f in indexed[-SHOWN_FRAMES:])]

@@ -15,6 +15,7 @@ import minisentry
 from benchmarks.huge import exception_event, frame, huge_local, many_frames
 from minisentry.models import Event
 
+from .test_browser import browser, open_page, shoot  # noqa: F401 (fixtures)
 from .uihelpers import issue_of, store
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
@@ -28,6 +29,12 @@ def issue_page(client, namespace: str, event: dict) -> tuple[str, float]:
     elapsed = time.perf_counter() - started
     assert response.status_code == 200
     return response.content.decode(), elapsed
+
+
+def alternating_frames(count: int) -> list[dict]:
+    """In-app frames ``app_<n>`` (n even) and library frames ``lib_<n>``."""
+    return [{**frame(n), "in_app": n % 2 == 0, "function": f"{'app' if n % 2 == 0 else 'lib'}_{n}"}
+            for n in range(count)]
 
 
 @pytest.mark.parametrize("namespace", NAMESPACES)
@@ -46,11 +53,12 @@ def test_fifty_thousand_frames_show_both_ends_and_say_how_many_are_omitted(admin
 
 
 def test_omitted_library_frames_hide_with_the_full_frames(admin_client):
-    frames = [{**frame(n), "in_app": n % 2 == 0, "function": f"{'app' if n % 2 == 0 else 'lib'}_{n}"} for n in range(300)]
+    frames = alternating_frames(300)
     event = exception_event(frames)
     store(event)
     html, _ = issue_page(admin_client, "minisentry", event)
     assert 'id="ms-full-trace"' in html  # the in-app / full stack trace toggle
+    assert '<ol class="ms-omitted-frames" start="51">' in html  # numbered where they stand
     assert '<li class="ms-system ms-hideable"><code>shop/tree.py</code> in <code>lib_149</code>' in html
     assert '<li class="ms-in-app"><code>shop/tree.py</code> in <code>app_150</code>' in html
 
@@ -98,3 +106,19 @@ def test_a_real_recursion_error_renders(sentry, admin_client):
         assert elapsed < 5
         assert "RecursionError" in html and "maximum recursion depth exceeded" in html
         assert "frames omitted" in html and '<code class="ms-function">recurse</code>' in html
+
+
+@pytest.mark.browser
+def test_omitted_frames_expand_and_follow_the_in_app_toggle(open_page):
+    frames = alternating_frames(300)
+    store(exception_event(frames))
+    page = open_page()
+    page.click("text=RecursionError: too deep")
+    app_line = page.locator("li.ms-in-app", has_text="app_150")
+    lib_line = page.locator("li.ms-hideable", has_text="lib_149")
+    assert not app_line.is_visible()
+    page.click("text=200 frames omitted")
+    assert app_line.is_visible() and not lib_line.is_visible()
+    page.click("label[for=ms-full-trace]")
+    assert lib_line.is_visible()
+    shoot(page, "huge-event-omitted-frames")

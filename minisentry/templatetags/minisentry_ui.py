@@ -120,14 +120,15 @@ def pairs(rows) -> SafeString:
 
 
 @register.simple_tag
-def frame_lines(frames, has_in_app: bool) -> SafeString:
+def frame_lines(frames, has_in_app: bool, position: int = 1) -> SafeString:
     """Frames one line each (file, function, line), library ones hideable like full frames (a tag
     rather than a template loop: a long stack trace lists a thousand)."""
     at, in_ = escape(gettext("at line")), escape(gettext("in"))
     classes = {True: ' class="ms-in-app"', False: ' class="ms-system ms-hideable"' if has_in_app else ""}
     lines = (f"<li{classes[f.in_app]}><code>{escape(f.filename)}</code> {in_} <code>{escape(f.function)}</code>"
              + (f" {at} {escape(str(f.lineno))}" if f.lineno is not None else "") + "</li>" for f in frames)
-    return mark_safe('<ol class="ms-omitted-frames">' + "\n".join(lines) + "</ol>")  # noqa: S308 -- escaped above
+    html = f'<ol class="ms-omitted-frames" start="{int(position)}">' + "\n".join(lines) + "</ol>"
+    return mark_safe(html)  # noqa: S308 -- every piece from the event went through escape()
 
 
 @register.filter
