@@ -24,6 +24,7 @@ FULL = [
     ["browse", "--db", "sqlite", "--issues", "10000", "--events", "1000000"],
     ["browse", "--db", "postgres", "--issues", "10000", "--events", "1000000"],
     ["memory", "--events", "100000"],
+    ["huge"],
 ]
 QUICK = [
     ["capture", "--events", "20", "--runs", "1", "--paced-events", "5", "--gap-ms", "5"],
@@ -33,6 +34,7 @@ QUICK = [
     ["browse", "--db", "sqlite", "--issues", "30", "--events", "300", "--repeat", "2"],
     ["browse", "--db", "postgres", "--issues", "30", "--events", "300", "--repeat", "2"],
     ["memory", "--events", "200"],
+    ["huge", "--frames", "500", "--local-bytes", "100000", "--repeat", "1"],
 ]
 
 

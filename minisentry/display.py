@@ -4,8 +4,16 @@ Nothing here marks anything safe: templates escape every value. Each value that 
 have trimmed travels with its ``_meta`` subtree, so the page can say what was cut.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import islice
+
+# What a page renders of an event at most; the rest stays in the raw JSON. sentry-python sends up to
+# 2,000 frames (a RecursionError has ~1,000) and Relay keeps 250, the first and last ones.
+SHOWN_FRAMES = 50  # frames rendered in full at each end of a longer stack trace
+LISTED_FRAMES = 1000  # frames between them listed one line each, at most
+MAX_TEXT = 10_000  # characters of one string
+MAX_ITEMS = 500  # items of one container (keys of a mapping, breadcrumbs)
 
 
 def meta_at(meta, *path) -> dict:
@@ -31,6 +39,23 @@ def meta_note(meta) -> str:
     return ""
 
 
+def cut_note(count: int, unit: str) -> str:
+    return f"cut: {count:,} {unit}; full value in the raw JSON"
+
+
+def clip(text: str) -> str:
+    """``text``, past :data:`MAX_TEXT` characters cut with a note saying so."""
+    if len(text) <= MAX_TEXT:
+        return text
+    return f"{text[:MAX_TEXT]}\n… {cut_note(len(text), 'characters')}"
+
+
+class Rows(list):
+    """Table rows; ``cut`` says how many more the value had (not rendered)."""
+
+    cut = 0
+
+
 def as_dict(value) -> dict:
     return value if isinstance(value, dict) else {}
 
@@ -46,14 +71,17 @@ def values_of(container) -> list:
     return as_list(container)
 
 
-def pairs(value, meta=None) -> list[tuple[str, object, dict]]:
-    """``(key, value, meta)`` rows of a mapping or a list of ``[key, value]`` pairs."""
+def pairs(value, meta=None) -> Rows:
+    """``(key, value, meta)`` rows of a mapping or a list of ``[key, value]`` pairs, at most
+    :data:`MAX_ITEMS` of them."""
     if isinstance(value, dict):
-        items = list(value.items())
-    else:
-        items = [tuple(p) for p in as_list(value) if isinstance(p, (list, tuple)) and len(p) == 2]
-        return [(str(k), v, meta_at(meta, i, 1)) for i, (k, v) in enumerate(items)]
-    return [(str(k), v, meta_at(meta, k)) for k, v in items]
+        rows = Rows((clip(str(k)), v, meta_at(meta, k)) for k, v in islice(value.items(), MAX_ITEMS))
+        rows.cut = len(value) - len(rows)
+        return rows
+    items = [tuple(p) for p in as_list(value) if isinstance(p, (list, tuple)) and len(p) == 2]
+    rows = Rows((clip(str(k)), v, meta_at(meta, i, 1)) for i, (k, v) in enumerate(items[:MAX_ITEMS]))
+    rows.cut = len(items) - len(rows)
+    return rows
 
 
 def moment(value) -> datetime | None:
@@ -77,6 +105,18 @@ class Frame:
     in_app: bool
     context: list[tuple[int | None, str, bool]]  # (line number, text, is the error line)
     vars: list[tuple[str, object, dict]]
+    omitted = False  # a row of the stack trace rendered in full (see Omitted)
+
+
+@dataclass
+class Omitted:
+    """The frames of a long stack trace between the ones rendered in full."""
+
+    count: int
+    position: int  # of the first of them in the stack trace (1 = the most recent call)
+    listed: list[Frame]  # one line each (no context, no variables), most recent first
+    unlisted: int  # frames past :data:`LISTED_FRAMES`, not even listed
+    omitted = True
 
 
 @dataclass
@@ -86,12 +126,10 @@ class Exception_:
     value_note: str
     module: str
     mechanism: dict
-    frames: list[Frame]  # most recent call first
+    frames: list  # Frame rows, most recent call first, with an Omitted row between the ends of a long trace
     frames_note: str
-    has_in_app: bool = field(init=False)
-
-    def __post_init__(self):
-        self.has_in_app = any(f.in_app for f in self.frames)
+    has_in_app: bool
+    all_in_app: bool
 
 
 def context_lines(frame: dict) -> list[tuple[int | None, str, bool]]:
@@ -105,21 +143,34 @@ def context_lines(frame: dict) -> list[tuple[int | None, str, bool]]:
         return None if lineno is None else lineno + offset
 
     return [
-        *((number(i - len(pre)), str(text), False) for i, text in enumerate(pre)),
-        (lineno, line, True),
-        *((number(i + 1), str(text), False) for i, text in enumerate(post)),
+        *((number(i - len(pre)), clip(str(text)), False) for i, text in enumerate(pre)),
+        (lineno, clip(line), True),
+        *((number(i + 1), clip(str(text)), False) for i, text in enumerate(post)),
     ]
 
 
-def frame(raw: dict, meta: dict) -> Frame:
+def frame(raw: dict, meta: dict, full: bool = True) -> Frame:
+    """A frame; with ``full=False`` only its one-line summary (file, function, line)."""
     return Frame(
-        filename=str(raw.get("filename") or raw.get("abs_path") or raw.get("module") or "?"),
-        function=str(raw.get("function") or "?"),
+        filename=clip(str(raw.get("filename") or raw.get("abs_path") or raw.get("module") or "?")),
+        function=clip(str(raw.get("function") or "?")),
         lineno=raw.get("lineno"),
         in_app=raw.get("in_app") is True,
-        context=context_lines(raw),
-        vars=pairs(raw.get("vars"), meta_at(meta, "vars")),
+        context=context_lines(raw) if full else [],
+        vars=pairs(raw.get("vars"), meta_at(meta, "vars")) if full else Rows(),
     )
+
+
+def frame_rows(indexed: list[tuple[int, dict]], frames_meta: dict) -> list:
+    """``(index, frame)`` pairs, most recent first, as rows; past ``2 * SHOWN_FRAMES`` frames, the
+    middle ones as one :class:`Omitted` row."""
+    if len(indexed) <= 2 * SHOWN_FRAMES:
+        return [frame(f, meta_at(frames_meta, i)) for i, f in indexed]
+    middle = indexed[SHOWN_FRAMES:-SHOWN_FRAMES]
+    omitted = Omitted(len(middle), SHOWN_FRAMES + 1, [frame(f, {}, full=False) for _, f in middle[:LISTED_FRAMES]],
+                      max(0, len(middle) - LISTED_FRAMES))
+    return [*(frame(f, meta_at(frames_meta, i)) for i, f in indexed[:SHOWN_FRAMES]), omitted,
+            *(frame(f, meta_at(frames_meta, i)) for i, f in indexed[-SHOWN_FRAMES:])]
 
 
 def exceptions(event: dict, meta: dict) -> list[Exception_]:
@@ -130,17 +181,19 @@ def exceptions(event: dict, meta: dict) -> list[Exception_]:
             continue
         exc_meta = meta_at(meta, "exception", "values", index)
         stacktrace = as_dict(exc.get("stacktrace"))
-        raw_frames = as_list(stacktrace.get("frames"))
+        indexed = [(i, f) for i, f in enumerate(as_list(stacktrace.get("frames"))) if isinstance(f, dict)][::-1]
         frames_meta = meta_at(exc_meta, "stacktrace", "frames")
-        frames = [frame(f, meta_at(frames_meta, i)) for i, f in enumerate(raw_frames) if isinstance(f, dict)]
+        in_app = [f.get("in_app") is True for _, f in indexed]
         result.append(Exception_(
-            type=str(exc.get("type") or "Error"),
-            value=str(exc.get("value") or ""),
+            type=clip(str(exc.get("type") or "Error")),
+            value=clip(str(exc.get("value") or "")),
             value_note=meta_note(meta_at(exc_meta, "value")),
-            module=str(exc.get("module") or ""),
+            module=clip(str(exc.get("module") or "")),
             mechanism=as_dict(exc.get("mechanism")),
-            frames=frames[::-1],
+            frames=frame_rows(indexed, frames_meta),
             frames_note=meta_note(frames_meta) or meta_note(meta_at(exc_meta, "stacktrace")),
+            has_in_app=any(in_app),
+            all_in_app=all(in_app),
         ))
     return result[::-1]
 
@@ -153,33 +206,37 @@ def logentry(event: dict, meta: dict) -> dict | None:
     key = "logentry" if isinstance(event.get("logentry"), dict) else "message"
     template, formatted = entry.get("message"), entry.get("formatted")
     if isinstance(event.get("message"), str) and not (template or formatted):
-        return {"formatted": event["message"], "template": "", "params": [],
+        return {"formatted": clip(event["message"]), "template": "", "params": [],
                 "note": meta_note(meta_at(meta, "message"))}
     if not (template or formatted):
         return None
     return {
-        "formatted": str(formatted or template),
-        "template": str(template) if template and template != formatted else "",
+        "formatted": clip(str(formatted or template)),
+        "template": clip(str(template)) if template and template != formatted else "",
         "params": as_list(entry.get("params")),
         "note": meta_note(meta_at(meta, key, "formatted")) or meta_note(meta_at(meta, key, "message")),
     }
 
 
 def breadcrumbs(event: dict, meta: dict) -> tuple[list[dict], str]:
+    """The most recent :data:`MAX_ITEMS` breadcrumbs, and a note on what the SDK or the page cut."""
     crumbs_meta = meta_at(meta, "breadcrumbs", "values")
+    crumbs = values_of(event.get("breadcrumbs"))
+    first = max(0, len(crumbs) - MAX_ITEMS)
     rows = []
-    for index, crumb in enumerate(values_of(event.get("breadcrumbs"))):
+    for index, crumb in enumerate(crumbs[first:], first):
         if isinstance(crumb, dict):
             rows.append({
                 "time": moment(crumb.get("timestamp")),
                 "category": str(crumb.get("category") or crumb.get("type") or ""),
                 "level": str(crumb.get("level") or "info"),
-                "message": str(crumb.get("message") or ""),
+                "message": clip(str(crumb.get("message") or "")),
                 "message_note": meta_note(meta_at(crumbs_meta, index, "message")),
                 "data": crumb.get("data") if crumb.get("data") not in (None, {}) else None,
                 "data_meta": meta_at(crumbs_meta, index, "data"),
             })
-    return rows, meta_note(crumbs_meta) or meta_note(meta_at(meta, "breadcrumbs"))
+    note = meta_note(crumbs_meta) or meta_note(meta_at(meta, "breadcrumbs"))
+    return rows, note or (cut_note(first, "older breadcrumbs") if first else "")
 
 
 def request(event: dict, meta: dict) -> dict | None:
@@ -189,9 +246,9 @@ def request(event: dict, meta: dict) -> dict | None:
     req_meta = meta_at(meta, "request")
     query = raw.get("query_string")
     return {
-        "method": str(raw.get("method") or ""),
-        "url": str(raw.get("url") or ""),
-        "query": query if isinstance(query, str) else "",
+        "method": clip(str(raw.get("method") or "")),
+        "url": clip(str(raw.get("url") or "")),
+        "query": clip(query) if isinstance(query, str) else "",
         "query_pairs": [] if isinstance(query, str) else pairs(query, meta_at(req_meta, "query_string")),
         "headers": pairs(raw.get("headers"), meta_at(req_meta, "headers")),
         "cookies": pairs(raw.get("cookies"), meta_at(req_meta, "cookies")),
@@ -210,7 +267,7 @@ def present(event: dict) -> dict:
     chain = exceptions(event, meta)
     return {
         "exceptions": chain,
-        "hideable_frames": any(e.has_in_app and not all(f.in_app for f in e.frames) for e in chain),
+        "hideable_frames": any(e.has_in_app and not e.all_in_app for e in chain),
         "logentry": logentry(event, meta),
         "breadcrumbs": crumbs,
         "breadcrumbs_note": crumbs_note,

@@ -23,7 +23,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.humanize",  # minisentry's pages say "5 minutes ago"
+    "django.contrib.humanize",  # optional: minisentry's "5 minutes ago" then follows the site's language
     "minisentry",
 ]
 MIDDLEWARE = [

@@ -2,15 +2,19 @@
 or ``html.escape`` inside :func:`pretty`)."""
 
 from html import escape
+from itertools import islice
 
 from django import template
-from django.contrib.humanize.templatetags.humanize import naturaltime
-from django.utils import timezone
+from django.apps import apps
+from django.contrib.humanize.templatetags import humanize
+from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
-from ..display import meta_at, meta_note
+from ..display import MAX_ITEMS, MAX_TEXT, cut_note, meta_at, meta_note
 from ..frames import DJANGO_ADMIN
 from ..models import Level
 
@@ -19,6 +23,8 @@ register = template.Library()
 INLINE_WIDTH = 60  # containers shorter than this, with scalars only, stay on one line
 COLLAPSE_CHARS, COLLAPSE_LINES = 400, 12
 INDENT = "  "
+MAX_DEPTH = 20  # nesting levels of a value rendered; deeper ones are cut
+VALUE_BUDGET = 100_000  # characters of one value rendered: past them, its remaining items are cut
 
 
 def join(separator: str, parts) -> SafeString:
@@ -40,23 +46,42 @@ def note_html(meta) -> str:
     return f' <span class="ms-meta">{escape(note)}</span>' if note else ""
 
 
-def pretty(value, meta, depth: int = 0) -> tuple[str, int]:
+def cut_html(count: int, unit: str) -> str:
+    return f' <span class="ms-meta">{escape(cut_note(count, unit))}</span>'
+
+
+def pretty(value, meta, depth: int = 0, budget: list[int] | None = None) -> tuple[str, int]:
     """``value`` as indented, escaped text with the SDK's annotations; returns (html, text length).
 
-    Built as plain strings, every piece from the event through ``html.escape``, and marked safe
-    once by the caller: ``SafeString`` arithmetic per piece cost milliseconds a page."""
+    Bounded whatever the event holds: strings past ``MAX_TEXT`` characters, containers past
+    ``MAX_ITEMS`` items or ``MAX_DEPTH`` levels, and whatever follows ``budget`` (``[characters
+    left]``) are cut, saying so. Built as plain strings, every piece from the event through
+    ``html.escape``, and marked safe once by the caller: ``SafeString`` arithmetic per piece cost
+    milliseconds a page."""
+    budget = [VALUE_BUDGET] if budget is None else budget
     if isinstance(value, dict):
-        items = [(escape(str(k)) + ": ", v, meta_at(meta, k) if meta else {}) for k, v in value.items()]
+        items = ((escape(str(k)[:MAX_TEXT]) + ": ", v, meta_at(meta, k) if meta else {}) for k, v in value.items())
         brackets = ("{", "}")
     elif isinstance(value, list):
-        items = [("", v, meta_at(meta, i) if meta else {}) for i, v in enumerate(value)]
+        items = (("", v, meta_at(meta, i) if meta else {}) for i, v in enumerate(value))
         brackets = ("[", "]")
     else:
         text = scalar(value)
+        budget[0] -= min(len(text), MAX_TEXT)
+        if len(text) > MAX_TEXT:
+            return escape(text[:MAX_TEXT]) + "…" + cut_html(len(text), "characters") + note_html(meta), MAX_TEXT
         return escape(text) + note_html(meta), len(text)
-    parts = [(prefix, *pretty(v, m, depth + 1)) for prefix, v, m in items]
+    if value and depth >= MAX_DEPTH:
+        return brackets[0] + "…" + brackets[1] + cut_html(len(value), f"items nested over {MAX_DEPTH} levels deep"), 3
+    parts, flat = [], True
+    for prefix, v, m in islice(items, MAX_ITEMS):
+        if budget[0] <= 0:
+            break
+        flat = flat and not (isinstance(v, (dict, list)) and v)
+        parts.append((prefix, *pretty(v, m, depth + 1, budget)))
+    if len(parts) < len(value):
+        parts.append(("…", cut_html(len(value) - len(parts), "more items"), INLINE_WIDTH))
     size = sum(len(p) + n + 2 for p, _, n in parts)
-    flat = not any(isinstance(v, (dict, list)) and v for _, v, _ in items)
     if flat and size <= INLINE_WIDTH:
         body = ", ".join(p + html for p, html, _ in parts)
         return brackets[0] + body + brackets[1] + note_html(meta), size + 2
@@ -74,7 +99,7 @@ def value(data, meta=None) -> SafeString:
     if size <= COLLAPSE_CHARS and text_lines <= COLLAPSE_LINES:
         return format_html('<pre class="ms-value">{}</pre>', html)
     kind = type(data).__name__
-    count = len(data) if isinstance(data, (dict, list, str)) else size
+    count = intcomma(len(data) if isinstance(data, (dict, list, str)) else size)
     unit = "items" if isinstance(data, (dict, list)) else "characters"
     return format_html(
         '<details class="ms-value-details"><summary>{} · {} {}</summary><pre class="ms-value">{}</pre></details>',
@@ -88,7 +113,22 @@ def pairs(rows) -> SafeString:
     (a tag rather than an included template: pages include it a dozen times)."""
     body = join("", (format_html("\n  <tr><th>{}</th><td>{}</td></tr>", key, value(val, meta))
                      for key, val, meta in rows))
+    if getattr(rows, "cut", 0):
+        body += format_html('\n  <tr><th>…</th><td><span class="ms-meta">{}</span></td></tr>',
+                            cut_note(rows.cut, "more items"))
     return format_html('<table class="ms-pairs">{}\n</table>', body)
+
+
+@register.simple_tag
+def frame_lines(frames, has_in_app: bool, position: int = 1) -> SafeString:
+    """Frames one line each (file, function, line), library ones hideable like full frames (a tag
+    rather than a template loop: a long stack trace lists a thousand)."""
+    at, in_ = escape(gettext("at line")), escape(gettext("in"))
+    classes = {True: ' class="ms-in-app"', False: ' class="ms-system ms-hideable"' if has_in_app else ""}
+    lines = (f"<li{classes[f.in_app]}><code>{escape(f.filename)}</code> {in_} <code>{escape(f.function)}</code>"
+             + (f" {at} {escape(str(f.lineno))}" if f.lineno is not None else "") + "</li>" for f in frames)
+    html = f'<ol class="ms-omitted-frames" start="{int(position)}">' + "\n".join(lines) + "</ol>"
+    return mark_safe(html)  # noqa: S308 -- every piece from the event went through escape()
 
 
 @register.filter
@@ -108,6 +148,26 @@ def ago(moment) -> str:
     local = timezone.localtime(moment)
     return format_html('<time datetime="{}" title="{}">{}</time>', moment.isoformat(),
                        local.strftime("%Y-%m-%d %H:%M:%S %Z"), naturaltime(moment))
+
+
+def naturaltime(moment) -> str:
+    """"5 minutes ago", by Django's humanize: in the site's language when the project installs the
+    app (its catalog comes with it), else in English, rather than half translated ("3 Tage ago")
+    by Django's own catalog. The app need not be in ``INSTALLED_APPS``."""
+    if apps.is_installed("django.contrib.humanize"):
+        return humanize.naturaltime(moment)
+    with translation.override(None):
+        return humanize.naturaltime(moment)
+
+
+@register.filter
+def intcomma(number) -> str:
+    """``1234567`` as ``1,234,567`` (in the active locale's separators), like Django's humanize,
+    which the project need not install."""
+    try:
+        return number_format(int(number), use_l10n=True, force_grouping=True)
+    except (TypeError, ValueError):
+        return str(number)
 
 
 @register.filter
