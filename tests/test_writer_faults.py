@@ -204,3 +204,20 @@ def test_the_default_spool_is_private_to_the_user():
 
     default = conf.DEFAULTS["SPOOL_DIR"]
     assert str(os.geteuid()) in default.name
+
+
+def test_a_store_that_stalls_is_logged_then_spooled(transactional_db, tmp_path, moto_endpoint, monkeypatch, caplog):
+    from .conftest import s3_config
+    from .servers import black_hole
+
+    monkeypatch.setattr("minisentry.backends.base.STALL_WARNING", 0.3)
+    before = minisentry.stats()["spooled"]
+    with black_hole() as endpoint:
+        config = s3_config(moto_endpoint, f"minisentry-{uuid.uuid4().hex[:12]}")
+        config["OPTIONS"].update(endpoint_url=endpoint, read_timeout=1, max_attempts=1)
+        with override_settings(MINISENTRY_BACKEND=config, MINISENTRY_SPOOL_DIR=str(tmp_path / "spool")):
+            capture(3)
+            assert minisentry.flush(60)
+    assert "has not answered for" in caplog.text
+    assert minisentry.stats()["spooled"] - before == 3
+    assert len(list((tmp_path / "spool").glob("*.json"))) == 3

@@ -1,10 +1,14 @@
+import logging
+
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 
 def fail(request, n: int):
-    """A view that always raises, for the real-server tests."""
+    """A view that logs ``?log=K`` errors, then raises, for the real-server tests."""
+    for i in range(int(request.GET.get("log", "0"))):
+        logging.getLogger("tests.views").error("request %d logs error %d", n, i)
     raise RuntimeError(f"request {n} failed")
 
 
