@@ -84,6 +84,13 @@ def _calculate_variants(event: dict) -> list[_Variant]:
 _MESSAGE_MAX_CHARS = 8192  # Relay's limit for messages and exception values
 _SYMBOL_MAX_CHARS = (256, 20)  # (limit, allowance) for frame functions, modules, packages
 _PATH_MAX_CHARS = (256, 40)  # ... and for frame paths
+# Relay keeps the last 250 frames of every stack trace, the crash end, before Sentry groups
+# (getsentry/relay, relay-event-normalization/src/trimming.rs: enforce_frame_hard_limit(frames, 250)).
+_MAX_FRAMES = 250
+# Relay keeps every exception of a chain (only its 1 MiB event limit bounds them); Sentry once
+# kept the first and last of SENTRY_MAX_EXCEPTIONS = 25 (trim_exceptions in
+# sentry/interfaces/exception.py). Here, the first and last 125 of a longer chain.
+_MAX_EXCEPTIONS = 250
 _LEGACY_ALIASES = (
     "sentry.interfaces.Exception", "sentry.interfaces.Stacktrace", "sentry.interfaces.Message", "message",
 )
@@ -124,9 +131,13 @@ def normalize_event(event: dict) -> dict:
 
 
 def _normalize_exceptions(raw: Any, platform: str | None) -> list[dict]:
+    """The exceptions, typed; of a chain longer than ``_MAX_EXCEPTIONS``, its first and last ones."""
     if isinstance(raw, dict):
         raw = raw.get("values") if "values" in raw else [raw]
-    exceptions = (_normalize_exception(item, platform) for item in _list(raw))
+    raw = _list(raw)
+    if len(raw) > _MAX_EXCEPTIONS:
+        raw = raw[: _MAX_EXCEPTIONS // 2] + raw[-(_MAX_EXCEPTIONS // 2) :]
+    exceptions = (_normalize_exception(item, platform) for item in raw)
     return [exception for exception in exceptions if exception is not None]
 
 
@@ -162,9 +173,11 @@ def _normalize_mechanism(raw: Any) -> dict | None:
 
 
 def _normalize_stacktrace(raw: Any, platform: str | None) -> dict | None:
+    """Frames typed, without the non-dict ones; only the last ``_MAX_FRAMES`` count, as in Relay."""
     if not isinstance(raw, dict):
         return None
-    frames = [frame for frame in (_normalize_frame(f, platform) for f in _list(raw.get("frames"))) if frame]
+    raw_frames = _list(raw.get("frames"))[-_MAX_FRAMES:]
+    frames = [frame for frame in (_normalize_frame(f, platform) for f in raw_frames) if frame]
     return {**raw, "frames": frames} if frames else None
 
 
@@ -1011,12 +1024,19 @@ def _exceptions_to_group_by(ev: dict, exceptions: list[dict], components: list[d
     def children_of(index: int) -> list[int]:
         return children.get(mechanisms[index]["exception_id"], [])
 
-    def top_level(index: int, depth: int = 0) -> list[int]:
-        if depth > _MAX_EXCEPTION_TREE_DEPTH:
-            raise _NoExceptionTree
-        if not mechanisms[index]["is_exception_group"]:
-            return [index]
-        return [found for child in children_of(index) for found in top_level(child, depth + 1)]
+    def top_level(index: int) -> list[int]:
+        """The first exceptions under ``index`` that are not groups, depth first, in order."""
+        found, stack, visits = [], [(index, 0)], 0
+        while stack:
+            index, depth = stack.pop()
+            visits += 1
+            if depth > _MAX_EXCEPTION_TREE_DEPTH or visits > len(exceptions):  # a cycle, or ids reused
+                raise _NoExceptionTree
+            if mechanisms[index]["is_exception_group"]:
+                stack.extend((child, depth + 1) for child in reversed(children_of(index)))
+            else:
+                found.append(index)
+        return found
 
     def first_path(index: int) -> list[int]:
         path = [index]
@@ -1268,11 +1288,31 @@ def _family(platform: str | None) -> str:
 
 # --- Message parameterisation (parameterization.py, strategies/message.py) --------------------
 
+# Sentry's patterns, made linear in the message's length (Relay trims messages to 8,192
+# characters first; Sentry's own patterns take seconds on "a." * 4096 or "0" * 8192). A pattern
+# that scans a run ahead of it (email's local part, hostname's labels, duration's digits) would
+# scan that run again from each later position of it: it starts only where no earlier start of
+# the run was tried since its search began (_FRESH), as that one failed and every later one
+# fails the same way. Each of these patterns has a search of its own (_SEARCHED_ALONE); the
+# results are merged as Sentry's single regex would pick them (see _parameterize). This differs
+# from Sentry's only for a hostname label longer than 63 characters or made of hyphens only.
+# (The lookaheads opening ip and date only skip positions where neither can start.)
+_CONTEXT = 10  # characters before a search's start that lookbehinds may read ("SAVEPOINT ")
+_FRESH = rf"(?<=[\s\S]{{{_CONTEXT}}})"  # here, or later, the search has tried every position
+_EMAIL_CHAR = r"[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]"
+_HOST_LABEL = r"[a-zA-Z0-9-]"
+_HOST_TRIED_BEFORE = "".join(
+    # a \b label start tried up to 64 characters back, in the same well-formed chain of labels ...
+    [rf"(?<!{_FRESH}\b{_HOST_LABEL}(?:(?!\.\.)[a-zA-Z0-9.-]){{{n}}})" for n in range(64)]
+    # ... or a whole label between two dots just before (the chain started before it)
+    + [rf"(?<!{_FRESH}\.{_HOST_LABEL}{{{n}}}\.)" for n in range(1, 64)]
+)
 _PARAMETERIZATION_PATTERNS = (
-    ("email", r"""[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)*"""),
+    ("email", rf"""(?<!{_FRESH}{_EMAIL_CHAR}){_EMAIL_CHAR}++@[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)*"""),
     ("url", r"""\b(wss?|https?|ftp)://[^\s/$.?#].[^\s]*"""),
-    ("hostname", r"""
-        \b([a-zA-Z0-9\-]{1,63}\.)+?
+    ("hostname", rf"""
+        \b(?=[a-zA-Z0-9-])(?>(?<![a-zA-Z0-9.-])|{_HOST_TRIED_BEFORE})
+        ([a-zA-Z0-9\-]{{1,63}}\.)+?
         (
             (COM|NET|ORG|JP|DE|UK|FR|BR|IT|RU|ES|ME|GOV|PL|CA|AU|CN|CO|IN|NL|EDU|INFO|EU|CH|ID|AT|KR|CZ|MX|BE|TV|SE|TR|TW|AL|UA|IR|VN|CL|SK|LY|CC|TO|NO|FI|US|PT|DK|AR|HU|TK|GR|IL|NEWS|RO|MY|BIZ|IE|ZA|NZ|SG|EE|TH|IO|XYZ|PE|BG|HK|RS|LT|LINK|PH|CLUB|SI|SITE|MOBI|BY|CAT|WIKI|LA|GA|XXX|CF|HR|NG|JOBS|ONLINE|KZ|UG|GQ|AE|IS|LV|PRO|FM|TIPS|MS|SA|APP)|
             (com|net|org|jp|de|uk|fr|br|it|ru|es|me|gov|pl|ca|au|cn|co|in|nl|edu|info|eu|ch|id|at|kr|cz|mx|be|tv|se|tr|tw|al|ua|ir|vn|cl|sk|ly|cc|to|no|fi|us|pt|dk|ar|hu|tk|gr|il|news|ro|my|biz|ie|za|nz|sg|ee|th|io|xyz|pe|bg|hk|rs|lt|link|ph|club|si|site|mobi|by|cat|wiki|la|ga|xxx|cf|hr|ng|jobs|online|kz|ug|gq|ae|is|lv|pro|fm|tips|ms|sa|app)
@@ -1280,6 +1320,7 @@ _PARAMETERIZATION_PATTERNS = (
         \b
     """),
     ("ip", r"""
+        (?=[0-9a-fA-F:])
         (?<![0-9a-zA-Z_])
         (
             ([0-9a-fA-F]{1,4}:){7,7}[0-9a-fA-F]{1,4}|
@@ -1314,6 +1355,7 @@ _PARAMETERIZATION_PATTERNS = (
     ("sha1", r"""\b[0-9a-fA-F]{40}\b"""),
     ("md5", r"""\b[0-9a-fA-F]{32}\b"""),
     ("date", r"""
+        (?=[SMTWFJAONDd]|\d)(?:
         ((?:Sun|Mon|Tue|Wed|Thu|Fri|Sat),\s\d{1,2}\s(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\s\d{2,4}\s\d{1,2}:\d{1,2}(:\d{1,2})?\s([-\+][\d]{2}[0-5][\d]|(?:UT|GMT|(?:E|C|M|P)(?:ST|DT)|[A-IK-Z])))
         |
         (((?:Sun|Mon|Tue|Wed|Thu|Fri|Sat)\s)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\s[0-3]\d,\s\d{2,4})
@@ -1360,9 +1402,10 @@ _PARAMETERIZATION_PATTERNS = (
             (?::(60|[0-5][\d]))?\s+
             ([-\+][\d]{2}[0-5][\d]|(?:UT|GMT|(?:E|C|M|P)(?:ST|DT)|[A-IK-Z]))
         ) |
-        (datetime.datetime\(.*?\))
+        (datetime.datetime\([^)\n]*+\))
+        )
     """),
-    ("duration", r"""\b(\d+ms) | (\d+(\.\d+)?s)\b"""),
+    ("duration", rf"""\b(\d+ms) | (?<!{_FRESH}\d)(\d++(\.\d+)?s)\b"""),
     ("swift_txn_id", r"""(\btx[0-9a-f]{21}-[0-9a-f]{10}\S*)"""),
     ("hex", r"""
         (\b0[xX][0-9a-fA-F]+\b) |
@@ -1378,9 +1421,15 @@ _PARAMETERIZATION_PATTERNS = (
     ("quoted_str", r"""(?<==)('([^']+)' | "([^"]+)")"""),
     ("bool", r"""(?<==)(True | true | False | false)"""),
 )
-_PARAMETERIZATION_RE = re.compile(
-    "(?x)" + "|".join(f"(?P<{name}>{pattern})" for name, pattern in _PARAMETERIZATION_PATTERNS)
-)
+_SEARCHED_ALONE = ("email", "hostname", "duration")
+_PRIORITY = {name: index for index, (name, _) in enumerate(_PARAMETERIZATION_PATTERNS)}
+_SEARCHERS = {
+    **{name: re.compile(f"(?x)(?P<{name}>{pattern})") for name, pattern in _PARAMETERIZATION_PATTERNS
+       if name in _SEARCHED_ALONE},
+    "others": re.compile("(?x)" + "|".join(
+        f"(?P<{name}>{pattern})" for name, pattern in _PARAMETERIZATION_PATTERNS if name not in _SEARCHED_ALONE
+    )),
+}  # fmt: skip
 
 
 def _normalize_message(message: str) -> str:
@@ -1388,7 +1437,38 @@ def _normalize_message(message: str) -> str:
     trimmed = "\n".join(islice((line for line in message.splitlines() if line.strip()), 2))
     if trimmed != message:
         trimmed += "..."
-    return _PARAMETERIZATION_RE.sub(lambda match: f"<{match.lastgroup}>", trimmed)
+    return _parameterize(trimmed)
+
+
+def _parameterize(text: str) -> str:
+    """What Sentry's single regex of all the patterns substitutes, in linear time.
+
+    At each position that regex picks the first pattern that matches there; the leftmost match
+    wins. Here each searcher keeps its next match, and searches again only once a match taken
+    ends past that one's start (the patterns searched alone do so afresh, see _FRESH).
+    """
+    padded = "\0" * _CONTEXT + text  # lookbehinds may read _CONTEXT characters before a start
+    parts, position = [], _CONTEXT
+    found: dict[str, tuple[int, int, int, str] | None] = {}  # (start, priority, end, name)
+    while True:
+        for name, regex in _SEARCHERS.items():
+            if (hit := found.get(name, (-1,))) is not None and hit[0] < position:
+                found[name] = _search(regex, padded, position, fresh=name in _SEARCHED_ALONE)
+        hits = [hit for hit in found.values() if hit is not None]
+        if not hits:
+            return "".join([*parts, padded[position:]])
+        start, _, position_after, name = min(hits)
+        parts += [padded[position:start], f"<{name}>"]
+        position = position_after
+
+
+def _search(regex: re.Pattern[str], padded: str, position: int, fresh: bool) -> tuple | None:
+    """The next match from ``position``; a ``fresh`` search sees nothing before it as tried."""
+    offset = position - _CONTEXT if fresh else 0
+    match = regex.search(padded[offset:] if offset else padded, position - offset)
+    if match is None:
+        return None
+    return (match.start() + offset, _PRIORITY[match.lastgroup], match.end() + offset, match.lastgroup)
 
 
 # --- Descriptions -----------------------------------------------------------------------------
