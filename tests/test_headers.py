@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from minisentry import urls as minisentry_urls
 
+from .test_browser import browser, open_page  # noqa: F401  (fixtures)
 from .uihelpers import exception_event, issue_of, store
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
@@ -114,3 +115,22 @@ def test_django_admin_pages_keep_to_their_policy(event, admin_client):
             parser = InlineCode()
             parser.feed(response.content.decode())
             assert parser.found == [], url
+
+
+@pytest.mark.browser
+def test_chromium_sees_no_policy_violation(browser, open_page, live_server):
+    """The pages under their policy in real Chromium: nothing blocked, the tag bars keep their widths."""
+    store(exception_event(), exception_event(tags={"plan": "free"}))
+    page = open_page()
+    page.add_init_script("window.violations = []; document.addEventListener('securitypolicyviolation',"
+                         " e => window.violations.push(e.violatedDirective + ' ' + e.blockedURI))")
+    for path in ("/admin/_minisentry/", "/admin/_minisentry/storage/"):
+        response = page.goto(live_server.url + path)
+        assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+        assert page.evaluate("window.violations") == [], path
+    page.goto(live_server.url + "/admin/_minisentry/")
+    page.click("a.ms-title")
+    page.wait_for_selector(".ms-tagbar-fill", state="attached")
+    widths = page.eval_on_selector_all(".ms-tagbar-fill", "bars => bars.map(b => b.style.width)")
+    assert "50%" in widths
+    assert page.evaluate("window.violations") == []
