@@ -6,12 +6,10 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import reduce
-from operator import or_
 
 from django.core.paginator import Paginator
 from django.db import OperationalError, connections, router, transaction
-from django.db.models import Count, Q, QuerySet, Window
+from django.db.models import Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import QueryDict
 from django.utils import timezone
@@ -94,15 +92,12 @@ class Search:
 
 
 def with_tags(pairs: Iterable[tuple[str, str]]) -> Q:
-    """Issues carrying every ``(key, value)`` tag of ``pairs``, in one subquery over the tag index
-    however many pairs: the rows matching any pair, grouped by issue, kept if all pairs matched."""
-    pairs = list(dict.fromkeys(pairs))
-    if not pairs:
+    """Issues carrying every ``(key, value)`` tag of ``pairs``, in one subquery however many pairs:
+    the ``INTERSECT`` of an index-only scan of the tag index per pair."""
+    scans = [IssueTag.objects.filter(key=key, value=value).values("issue_id") for key, value in dict.fromkeys(pairs)]
+    if not scans:
         return Q()
-    rows = IssueTag.objects.filter(reduce(or_, (Q(key=key, value=value) for key, value in pairs)))
-    if len(pairs) > 1:  # (issue, key, value) is unique: a row per matched pair
-        rows = rows.values("issue_id").annotate(matched=Count("*")).filter(matched=len(pairs))
-    return Q(pk__in=rows.values("issue_id"))
+    return Q(pk__in=scans[0].intersection(*scans[1:]) if len(scans) > 1 else scans[0])
 
 
 def with_tag(key: str, value: str) -> Q:
