@@ -120,3 +120,18 @@ def test_a_search_past_the_statement_timeout_says_so(issues, frame, monkeypatch)
     with connection.cursor() as cursor:  # the timeout stayed inside the list's transaction
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone()[0] == "0"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the statement timeout is PostgreSQL's")
+def test_the_timeout_ends_with_the_list_inside_an_outer_transaction():
+    from django.db import transaction
+
+    def timeout() -> str:  # in ms
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT setting FROM pg_settings WHERE name = 'statement_timeout'")
+            return cursor.fetchone()[0]
+
+    with transaction.atomic():  # as under ATOMIC_REQUESTS
+        with queries.time_limit():
+            assert timeout() == str(queries.LIST_TIMEOUT_MS)
+        assert timeout() == "0"
