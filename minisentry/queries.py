@@ -2,14 +2,19 @@
 
 import re
 import shlex
-from dataclasses import dataclass
+from collections.abc import Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.core.paginator import Paginator
-from django.db import connections, router
-from django.db.models import Exists, OuterRef, Q, QuerySet, Window
+from django.db import OperationalError, connections, router, transaction
+from django.db.models import Q, QuerySet, Window
 from django.db.models.functions import RowNumber
+from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from .index import hour
 from .models import Event, Issue, IssueHourlyCount, IssueTag, Level
@@ -22,6 +27,20 @@ SORTS = {
 STATUSES = (*Issue.Status.values, "all")
 TAG_TERM = re.compile(r"(?P<key>[A-Za-z0-9_.\-]{1,32}):(?P<value>.+)", re.S)
 SPARKLINE_HOURS = 24
+MAX_QUERY_CHARS = 500  # of a search; the rest is left out, and the page says so
+MAX_TAG_TERMS = 10  # distinct key:value terms of a search
+LIST_TIMEOUT_MS = 3000  # PostgreSQL's statement_timeout for each of the issue list's queries
+TIMEOUT_NOTICE = _lazy("The search took too long and was stopped: narrow it down (fewer words or tag terms, filters).")
+QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE of a statement stopped by statement_timeout
+
+
+def without_nuls(params: QueryDict) -> QueryDict:
+    """``params`` without NUL bytes (PostgreSQL refuses them in text): keys and values."""
+    clean = QueryDict(mutable=True)
+    for key, values in params.lists():
+        clean.setlist(key.replace("\x00", ""), [value.replace("\x00", "") for value in values])
+    clean._mutable = False
+    return clean
 
 
 def split_search(query: str) -> tuple[str, list[tuple[str, str]]]:
@@ -40,18 +59,90 @@ def split_search(query: str) -> tuple[str, list[tuple[str, str]]]:
     return " ".join(words), terms
 
 
-def with_tag(key: str, value: str) -> Exists:
-    return Exists(IssueTag.objects.filter(issue=OuterRef("pk"), key=key, value=value))
+@dataclass(frozen=True)
+class Search:
+    """A search bounded for the database: its first ``MAX_QUERY_CHARS`` characters, without NULs,
+    split into free text and at most ``MAX_TAG_TERMS`` distinct tag terms."""
+
+    query: str = ""  # the part of the search used
+    text: str = ""
+    terms: tuple[tuple[str, str], ...] = ()
+    cut: bool = False  # characters past MAX_QUERY_CHARS were left out
+    dropped: bool = False  # tag terms past MAX_TAG_TERMS were left out
+
+    @classmethod
+    def parse(cls, query: str) -> "Search":
+        query = query.replace("\x00", "")
+        kept, cut = query[:MAX_QUERY_CHARS], len(query) > MAX_QUERY_CHARS
+        if cut and not query[MAX_QUERY_CHARS].isspace():
+            kept = re.sub(r"\S+$", "", kept) or kept  # no word or term cut in two
+        text, terms = split_search(kept)
+        terms = list(dict.fromkeys(terms))
+        return cls(kept.strip(), text, tuple(terms[:MAX_TAG_TERMS]), cut, len(terms) > MAX_TAG_TERMS)
+
+    @property
+    def notices(self) -> list[str]:
+        """What the page tells the user about the parts of the search left out."""
+        notices = []
+        if self.cut:
+            notices.append(_("Only the first %(n)d characters of the search were used.") % {"n": MAX_QUERY_CHARS})
+        if self.dropped:
+            notices.append(_("Only the first %(n)d tag terms (key:value) were used.") % {"n": MAX_TAG_TERMS})
+        return notices
 
 
-def search(issues: QuerySet, query: str) -> QuerySet:
-    """The issues matching a search: its words in title, culprit or message, its ``key:value`` terms as tags."""
-    text, terms = split_search(query)
-    for key, value in terms:
-        issues = issues.filter(with_tag(key, value))
-    if text:
+def with_tags(pairs: Iterable[tuple[str, str]]) -> Q:
+    """Issues carrying every ``(key, value)`` tag of ``pairs``, in one subquery however many pairs:
+    the ``INTERSECT`` of an index-only scan of the tag index per pair."""
+    scans = [IssueTag.objects.filter(key=key, value=value).values("issue_id") for key, value in dict.fromkeys(pairs)]
+    if not scans:
+        return Q()
+    return Q(pk__in=scans[0].intersection(*scans[1:]) if len(scans) > 1 else scans[0])
+
+
+def with_tag(key: str, value: str) -> Q:
+    return with_tags([(key, value)])
+
+
+def search(issues: QuerySet, query: "str | Search", tags: Iterable[tuple[str, str]] = ()) -> QuerySet:
+    """The issues matching a search (bounded, see ``Search``): its words in title, culprit or message,
+    its ``key:value`` terms and ``tags`` as tags."""
+    parsed = query if isinstance(query, Search) else Search.parse(query)
+    issues = issues.filter(with_tags([*tags, *parsed.terms]))
+    if text := parsed.text:
         issues = issues.filter(Q(title__icontains=text) | Q(culprit__icontains=text) | Q(message__icontains=text))
     return issues
+
+
+class ListTimeout(Exception):
+    """A query of the issue list ran past ``LIST_TIMEOUT_MS`` and PostgreSQL stopped it."""
+
+
+@contextmanager
+def time_limit(model=Issue):
+    """On PostgreSQL, run the block in a transaction whose statements are stopped after
+    ``LIST_TIMEOUT_MS`` (raising ``ListTimeout``), so no search keeps the database busy; elsewhere,
+    just run it."""
+    connection = connections[router.db_for_read(model)]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    nested = connection.in_atomic_block
+    try:
+        with transaction.atomic(using=connection.alias):
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT current_setting('statement_timeout'), set_config('statement_timeout', %s, true)",
+                               [str(LIST_TIMEOUT_MS)])
+                previous = cursor.fetchone()[0]
+            yield
+            if nested:  # SET LOCAL would outlive the block, up to the end of the outer transaction
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
+    except OperationalError as error:
+        cause = error.__cause__
+        if QUERY_CANCELED in (getattr(cause, "sqlstate", None), getattr(cause, "pgcode", None)):
+            raise ListTimeout from error
+        raise
 
 
 @dataclass
@@ -64,18 +155,30 @@ class IssueFilter:
     release: str = ""
     query: str = ""
     sort: str = "last_seen"
+    search: Search = field(init=False)
+
+    def __post_init__(self):
+        self.search = Search.parse(self.query)
+        self.query = self.search.query  # what the search box shows
 
     @classmethod
     def from_params(cls, params) -> "IssueFilter":
-        status, sort, level = params.get("status"), params.get("sort"), params.get("level", "")
+        def get(name: str) -> str:
+            return params.get(name, "").replace("\x00", "")
+
+        status, sort, level = get("status"), get("sort"), get("level")
         return cls(
             status=status if status in STATUSES else Issue.Status.UNRESOLVED,
             level=level if level in Level.values else "",
-            environment=params.get("environment", "")[:64],
-            release=params.get("release", "")[:200],
-            query=params.get("query", "")[:500],
+            environment=get("environment")[:64],
+            release=get("release")[:200],
+            query=get("query"),
             sort=sort if sort in SORTS else "last_seen",
         )
+
+    @property
+    def notices(self) -> list[str]:
+        return self.search.notices
 
     def queryset(self) -> QuerySet:
         issues = Issue.objects.all()
@@ -83,10 +186,8 @@ class IssueFilter:
             issues = issues.filter(status=self.status)
         if self.level:
             issues = issues.filter(level=self.level)
-        for key, value in (("environment", self.environment), ("release", self.release)):
-            if value:
-                issues = issues.filter(with_tag(key, value))
-        return search(issues, self.query).order_by(*SORTS[self.sort])
+        tags = [(key, value) for key, value in (("environment", self.environment), ("release", self.release)) if value]
+        return search(issues, self.search, tags).order_by(*SORTS[self.sort])
 
 
 def filter_choices(column: str, limit: int = 100) -> list[str]:

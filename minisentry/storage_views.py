@@ -2,11 +2,14 @@
 
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from .storage_stats import collect
-from .views import VIEW, page_context, staff_view
+from .views import VIEW, page_context, protected, staff_view
 
 
+@protected
+@require_safe
 @staff_view(VIEW)
 def storage(request):
     return TemplateResponse(request, "minisentry/storage.html", page_context(request, _("Storage"), stats=collect()))

@@ -4,6 +4,7 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 import orjson
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -16,7 +17,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_deny
+from django.views.decorators.http import require_POST, require_safe
 
 from . import queries
 from .backends import BlobMissing, InvalidBackendError
@@ -50,6 +53,31 @@ def staff_view(permission: str):
     return decorator
 
 
+def content_security_policy() -> str:
+    """Scripts and styles only from files (ours and the admin's; STATIC_URL's host too, if it has one),
+    style attributes allowed (the tag bars' widths), no framing, forms posting back here only."""
+    sources = "'self'"
+    static = urlsplit(settings.STATIC_URL or "")
+    if static.netloc:
+        sources += f" {static.scheme + '://' if static.scheme else ''}{static.netloc}"
+    return (
+        f"default-src {sources}; img-src {sources} data:; style-src {sources}; style-src-attr 'unsafe-inline'; "
+        f"script-src {sources}; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    )
+
+
+def protected(view):
+    """A page never cached (staff-only data), never framed, with ``content_security_policy``."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Content-Security-Policy"] = content_security_policy()
+        return response
+
+    return never_cache(xframe_options_deny(wrapper))
+
+
 def page_context(request, title: str, **context) -> dict:
     """The admin's context (site header, user tools, theme) plus the page's own."""
     return {
@@ -63,19 +91,28 @@ def page_context(request, title: str, **context) -> dict:
     }
 
 
-@require_GET
+@protected
+@require_safe
 @staff_view(VIEW)
 def issue_list(request):
-    filters = queries.IssueFilter.from_params(request.GET)
-    page = Paginator(filters.queryset(), ISSUES_PER_PAGE).get_page(request.GET.get("page"))
-    issues = queries.with_sparklines(page.object_list)
+    params = queries.without_nuls(request.GET).copy()
+    filters = queries.IssueFilter.from_params(params)
+    notices = filters.notices
+    try:
+        with queries.time_limit():
+            page = Paginator(filters.queryset(), ISSUES_PER_PAGE).get_page(params.get("page"))
+            issues = queries.with_sparklines(page.object_list)
+    except queries.ListTimeout:
+        page, issues = Paginator(Issue.objects.none(), ISSUES_PER_PAGE).get_page(1), []
+        notices = [*notices, queries.TIMEOUT_NOTICE]
     detail_url = DJANGO_ADMIN.url_maker("issue_detail")
     for issue in issues:
         issue.url = detail_url(issue.pk)
-    params = request.GET.copy()
+    here = f"{request.path}?{params.urlencode()}" if params else request.path  # without NULs
     params.pop("page", None)
     return render(request, "minisentry/issue_list.html", page_context(
-        request, _("Issues"), filters=filters, page=page, issues=issues, params=params.urlencode(),
+        request, _("Issues"), filters=filters, notices=notices, page=page, issues=issues, params=params.urlencode(),
+        here=here,
         statuses=queries.STATUSES, levels=Level.values, sorts=SORT_LABELS,
         environments=queries.filter_choices("environment"), releases=queries.filter_choices("release"),
     ))
@@ -100,14 +137,16 @@ def render_event(request, issue: Issue, event: Event | None):
     return render(request, "minisentry/issue_detail.html", page_context(request, issue.title, **event_context(issue, event)))
 
 
-@require_GET
+@protected
+@require_safe
 @staff_view(VIEW)
 def issue_detail(request, pk: int):
     issue = get_object_or_404(Issue, pk=pk)
     return render_event(request, issue, queries.latest_event(issue))
 
 
-@require_GET
+@protected
+@require_safe
 @staff_view(VIEW)
 def event_detail(request, event_id: str):
     event = get_object_or_404(Event.objects.select_related("issue"), event_id=event_id)
@@ -126,7 +165,8 @@ def event_json_response(event_id: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@protected
+@require_safe
 @staff_view(VIEW)
 def event_json(request, event_id: str):
     return event_json_response(event_id)
@@ -138,7 +178,8 @@ def events_page(issue: Issue, number):
     return queries.KnownCountPaginator(events, EVENTS_PER_PAGE, count=issue.event_count).get_page(number)
 
 
-@require_GET
+@protected
+@require_safe
 @staff_view(VIEW)
 def issue_events(request, pk: int):
     issue = get_object_or_404(Issue, pk=pk)
@@ -202,6 +243,7 @@ def act_on_issues(request, frame: Frame, notify, confirm_delete):
     return redirect(back_url(request, frame, list_only=True))
 
 
+@protected
 @require_POST
 @staff_view(CHANGE)
 def issue_action(request):

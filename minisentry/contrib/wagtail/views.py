@@ -7,10 +7,14 @@ from django.forms import Media
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_deny
 from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic import IndexView, PermissionCheckedMixin, WagtailAdminTemplateMixin
@@ -35,12 +39,14 @@ TITLE = gettext_lazy("Errors")
 
 class Guarded(PermissionCheckedMixin):
     """Needs ``permission_required`` on issues (view, unless said otherwise); else a 403 page in
-    Wagtail's frame (raised ``PermissionDenied`` would become Wagtail's redirect to the dashboard)."""
+    Wagtail's frame (raised ``PermissionDenied`` would become Wagtail's redirect to the dashboard).
+    Never cached, never framed."""
 
     permission_policy = policy
     permission_required = "view"
     any_permission_required = None
 
+    @method_decorator([never_cache, xframe_options_deny])
     def dispatch(self, request, *args, **kwargs):
         try:
             return super().dispatch(request, *args, **kwargs)
@@ -51,8 +57,11 @@ class Guarded(PermissionCheckedMixin):
 
 
 class IssueIndexView(Guarded, IndexView):
+    """The issue list; its search is ``queries.search``'s, bounded, under ``queries.time_limit``."""
+
     model = Issue
     template_name = "minisentry_wagtail/issue_list.html"
+    results_template_name = "minisentry_wagtail/issue_list_results.html"
     index_url_name = "minisentry_wagtail:issue_list"
     index_results_url_name = "minisentry_wagtail:issue_list_results"
     page_title = TITLE
@@ -65,8 +74,16 @@ class IssueIndexView(Guarded, IndexView):
     table_classname = "listing ms-issues"
     columns = issue_columns("minisentry_wagtail:issue_detail")
 
+    def setup(self, request, *args, **kwargs):
+        request.GET = queries.without_nuls(request.GET)
+        super().setup(request, *args, **kwargs)
+
+    @cached_property
+    def search(self) -> queries.Search:
+        return queries.Search.parse(self.search_query)
+
     def search_queryset(self, queryset):
-        return queries.search(queryset, self.search_query) if self.is_searching else queryset
+        return queries.search(queryset, self.search) if self.is_searching else queryset
 
     def order_queryset(self, queryset):
         return queryset.order_by(self.ordering, "-pk")
@@ -75,8 +92,16 @@ class IssueIndexView(Guarded, IndexView):
         return super().get_table(queries.with_sparklines(object_list))
 
     def get_context_data(self, *args, **kwargs):
-        context = super().get_context_data(*args, **kwargs)
+        notices = self.search.notices
+        try:
+            with queries.time_limit():
+                context = super().get_context_data(*args, **kwargs)
+        except queries.ListTimeout:
+            self.object_list = self.object_list.none()
+            context = super().get_context_data(*args, **kwargs)
+            notices = [*notices, queries.TIMEOUT_NOTICE]
         context["media"] += ASSETS
+        context["notices"] = notices
         return context
 
 
