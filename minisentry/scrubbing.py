@@ -124,6 +124,7 @@ class Scrubber:
         self.safe = frozenset(safe_fields)
         self.cards = cards
         self._memo: dict[str, tuple[int, str]] = {}
+        self._plain: set[str] = set()  # keys of code 0
 
     def classify(self, key) -> tuple[int, str]:
         """``(code, normalized key)``: code 0 for a key that needs nothing but a look at its value."""
@@ -135,6 +136,8 @@ class Scrubber:
             found = (code, name)
             if len(self._memo) < MEMO_LIMIT and isinstance(key, str) and len(key) <= 200:
                 self._memo[key] = found
+                if not code:
+                    self._plain.add(key)
         return found
 
     def scrub(self, event: dict, raw: bytes | None = None) -> bool:
@@ -153,9 +156,16 @@ class Scrubber:
     def _walk(self, event: dict, notes: list, cards: bool) -> None:
         """Visit every value once, with an explicit stack (no recursion limit). Paths are linked lists
         ``(key, parent)``, spelled out only for the values replaced."""
-        memo, stack, search = self._memo, [(event, None, EVENT)], CARD_RUN.search if cards else None
+        memo, plain, stack = self._memo, self._plain, [(event, None, EVENT)]
+        search = CARD_RUN.search if cards else None
         while stack:
             container, path, kind = stack.pop()
+            if not search and not kind and type(container) is dict and plain.issuperset(container):
+                # the common case, in C as far as it goes: known harmless keys, only containers (JSON-loaded:
+                # exact dicts and lists) to descend
+                stack.extend([(value, (key, path), OTHER) for key, value in container.items()
+                              if value and (type(value) is dict or type(value) is list)])
+                continue
             if isinstance(container, dict):
                 for key, value in container.items():
                     found = memo.get(key) or self.classify(key)
@@ -167,15 +177,19 @@ class Scrubber:
                     elif value and isinstance(value, (dict, list)):
                         stack.append((value, (key, path), OTHER))
                 continue
+            child_kind = FRAME if kind == FRAMES else OTHER
             for index, value in enumerate(container):
-                if isinstance(value, list) and len(value) == 2 and isinstance(value[0], str):  # a [key, value] pair
-                    self._entry(value, 1, self.classify(value[0]), value[1], (1, (index, path)), kind, stack,
-                                notes, cards)
-                elif isinstance(value, str):
-                    if search and search(value):
-                        self._string(container, index, value, "", OTHER, (index, path), notes, cards)
-                elif value and isinstance(value, (dict, list)):
-                    stack.append((value, (index, path), FRAME if kind == FRAMES else OTHER))
+                if isinstance(value, dict):
+                    if value:
+                        stack.append((value, (index, path), child_kind))
+                elif isinstance(value, list):
+                    if len(value) == 2 and isinstance(value[0], str):  # a [key, value] pair
+                        self._entry(value, 1, self.classify(value[0]), value[1], (1, (index, path)), kind, stack,
+                                    notes, cards)
+                    elif value:
+                        stack.append((value, (index, path), child_kind))
+                elif search and isinstance(value, str) and search(value):
+                    self._string(container, index, value, "", OTHER, (index, path), notes, cards)
 
     def _entry(self, target, slot, found, value, where, kind: int, stack: list, notes: list, cards: bool) -> None:
         """Scrub ``target[slot]``, a value under a key that needs a closer look, or queue it to be walked."""
@@ -191,7 +205,7 @@ class Scrubber:
         elif value and isinstance(value, (dict, list)):
             stack.append((value, where, _kind(name, kind)))
 
-    def _string(self, target, slot, value: str, name: str, kind: str, where, notes: list, cards: bool) -> None:
+    def _string(self, target, slot, value: str, name: str, kind: int, where, notes: list, cards: bool) -> None:
         """Scrub the secrets a string holds by its shape (query, cookie header, URL, body) and its card numbers."""
         rules, text = [], value
         if name in QUERY_KEYS:
