@@ -12,9 +12,12 @@ It follows Relay's legacy data scrubbing (``relay-pii``: ``DataScrubbingConfig``
   ``sensitive_fields``, substrings too). Strings, numbers and arrays are replaced, objects are not: their
   entries are scrubbed one by one (as Sentry documents). Keys are looked up in objects, ``[key, value]``
   pair lists and ``a=b&c=d`` strings (query strings, form bodies, the query of URLs, cookie headers).
-- ``@anything:filter``: Relay's sensitive cookie names (``sessionid``, ``phpsessid``, ``sudo``…) in cookies.
+- ``@anything:filter``: Relay's ``SENSITIVE_COOKIES`` in cookies — those the words above miss
+  (``phpsessid``, ``symfony``, ``_vercel_jwt``; Sentry's own ``sudo``/``su`` left out) and Express's
+  ``connect.sid``.
 - ``@creditcard:filter``: card numbers anywhere in strings — 13 to 19 digits, grouped by single spaces or
-  dashes, starting like a payment card (2–6) and passing the Luhn check, as Sentry's legacy scrubber did.
+  dashes, starting like a payment card (2–6, as Relay's ``CREDITCARD_REGEX`` prefixes do), and, unlike
+  Relay, passing the Luhn check, which spares most other long numbers.
 - ``safe_fields`` (Relay's ``exclude_fields``): keys whose values are never scrubbed.
 
 Not scrubbed: the SDK's own bookkeeping (``modules``, ``sdk``, ``debug_meta``, ``fingerprint``, ``_meta``),
