@@ -258,9 +258,11 @@ HOSTILE = [  # (where, a 1 MB string): each kind of string at the place whose pa
     (("request", "query_string"), "=" * MB), (("request", "query_string"), "&" * MB),
     (("request", "query_string"), "password=x&" * (MB // 11)), (("request", "cookies"), ";" * MB),
     (("request", "cookies"), "sessionid=x; " * (MB // 13)), (("request", "url"), "://" + "@" * MB),
-    (("request", "url"), "http://" + "a:" * (MB // 2) + "@x"), (("request", "url"), "https://x/?" + "a=&" * (MB // 3)),
+    (("request", "url"), "http://" + "a:" * (MB // 2) + "@x"),
+    (("request", "url"), "https://x/?" + "a=&" * (MB // 3)),
     (("request", "data"), "a=" * (MB // 2)), (("request", "data"), "{" + "a" * MB),
-    (("request", "headers", "Referer"), "?" + "a" * MB), (("extra", "a" * MB), "x"), (("extra", "x"), [["a" * MB, "x"]]),
+    (("request", "headers", "Referer"), "?" + "a" * MB),
+    (("extra", "a" * MB), "x"), (("extra", "x"), [["a" * MB, "x"]]),
 ]
 
 
