@@ -31,6 +31,9 @@ DEFAULTS = {
     # How long the interpreter waits at exit for queued events before spooling them.
     "SHUTDOWN_TIMEOUT": 5.0,
     "COMPRESSION_LEVEL": 3,
+    # Server-side scrubbing before anything is stored (see scrubbing.py); False or None turns it off.
+    # fields: more key names to filter (substrings, case-insensitive); safe_fields: keys never scrubbed.
+    "SCRUBBING": {"enabled": True, "fields": [], "safe_fields": [], "scrub_card_numbers": True},
     # Defaults of ``minisentry_cleanup`` (None: no limit).
     "RETENTION": {"max_age_days": None, "max_events_per_issue": None, "max_total_bytes": None},
     # Alerts on new issues and regressions, sent by the writer thread: e-mail recipients, a

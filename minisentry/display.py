@@ -26,17 +26,23 @@ def meta_at(meta, *path) -> dict:
 
 
 def meta_note(meta) -> str:
-    """What the SDK's annotation (``meta[""]``) says happened to a value, in words; ``""`` if nothing."""
+    """What happened to a value, in words (``""`` if nothing): the SDK's annotation (``meta[""]``), and
+    minisentry's own, whose remarks name a server-side rule (``@password:filter``, as Relay's do)."""
     note = meta_at(meta, "")
     remarks = [r[0] for r in note.get("rem", []) if isinstance(r, list) and r and isinstance(r[0], str)]
+    ours = any(r.startswith("@") for r in remarks)
+    sdk = [r for r in remarks if not r.startswith("@")]
     length = note.get("len")
-    if any(r in ("!raw", "!config") or "filter" in r for r in remarks) and "!limit" not in remarks:
-        return "filtered by the SDK"
-    if "!limit" in remarks:
-        return f"truncated (original length {length})" if isinstance(length, int) else "truncated"
-    if isinstance(length, int):
-        return f"trimmed by the SDK ({length} items originally)"
-    return ""
+    words = []
+    if "!limit" in sdk:
+        words.append(f"truncated (original length {length})" if isinstance(length, int) else "truncated")
+    elif any(r in ("!raw", "!config") or "filter" in r for r in sdk):
+        words.append("filtered by the SDK")
+    elif isinstance(length, int) and not ours:
+        words.append(f"trimmed by the SDK ({length} items originally)")
+    if ours:
+        words.append("filtered by minisentry")
+    return "; ".join(words)
 
 
 def cut_note(count: int, unit: str) -> str:

@@ -1,7 +1,8 @@
 """Writer side of capture: turn a snapshot into an :class:`EventRecord` ready to store.
 
 Everything read from the event is validated here; nothing downstream sees raw input except
-the blob itself, which is the snapshot byte for byte.
+the blob itself, which is the snapshot byte for byte, less what server-side scrubbing replaced
+(then it is the scrubbed event, serialized again).
 """
 
 import logging
@@ -10,7 +11,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from . import codec, conf
+from . import codec, conf, scrubbing
 from .blobkeys import blob_key
 from .grouping import get_grouping
 from .models import Level
@@ -47,12 +48,14 @@ class EventRecord:
 
 
 def prepare(payload: bytes | dict) -> EventRecord:
-    """Parse, validate, group and compress one snapshot (JSON bytes, or an event dict the writer
-    serializes here). Raises ValueError if it is not an event."""
+    """Parse, validate, scrub, group and compress one snapshot (JSON bytes, or an event dict the
+    writer serializes here). Raises ValueError if it is not an event."""
     payload = codec.as_bytes(payload)
     event = codec.loads(payload)  # a dict is parsed back too: grouping reads exactly what is stored
     if not isinstance(event, dict):
         raise ValueError(f"an event must be a JSON object, not {type(event).__name__}")
+    if scrubbing.scrub(event, payload):
+        payload = codec.dumps(event)  # only then: the common path stores the snapshot as it came
     grouping = get_grouping(event)
     level = text(event.get("level"), 16).lower()
     return EventRecord(

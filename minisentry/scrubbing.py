@@ -1,0 +1,343 @@
+"""Server-side scrubbing, on by default: what sentry.io's default data scrubbing removes, replaced by
+``[Filtered]`` before an event is grouped, indexed or stored.
+
+It follows Relay's legacy data scrubbing (``relay-pii``: ``DataScrubbingConfig`` with ``scrub_data`` and
+``scrub_defaults``, turned by ``convert.rs`` into ``@common:filter`` and the sensitive-cookie rule):
+
+- ``@password:filter``: values whose key contains a word of Relay's ``PASSWORD_KEY_REGEX`` (password,
+  secret, passwd, api_key, apikey, auth, credentials, mysql_pwd, privatekey, private_key, token; ``otp``
+  and ``two_factor`` exactly), case-insensitive, ``-`` and ``_`` alike — plus ``session``, ``csrf``/``xsrf``
+  and the ``Cookie``/``Set-Cookie`` headers from sentry-sdk's ``DEFAULT_DENYLIST``, payment-card field
+  names (``credit_card``, ``card[number]``, ``cvv``…), and the setting's ``fields`` (Relay's
+  ``sensitive_fields``, substrings too). Strings, numbers and arrays are replaced, objects are not: their
+  entries are scrubbed one by one (as Sentry documents). Keys are looked up in objects, ``[key, value]``
+  pair lists and ``a=b&c=d`` strings (query strings, form bodies, the query of URLs, cookie headers).
+- ``@anything:filter``: Relay's ``SENSITIVE_COOKIES`` in cookies — those the words above miss
+  (``phpsessid``, ``symfony``, ``_vercel_jwt``; Sentry's own ``sudo``/``su`` left out) and Express's
+  ``connect.sid``.
+- ``@creditcard:filter``: card numbers anywhere in strings — 13 to 19 digits, grouped by single spaces or
+  dashes, starting like a payment card (2–6, as Relay's ``CREDITCARD_REGEX`` prefixes do), and, unlike
+  Relay, passing the Luhn check, which spares most other long numbers.
+- ``safe_fields`` (Relay's ``exclude_fields``): keys whose values are never scrubbed.
+
+Not scrubbed: the SDK's own bookkeeping (``modules``, ``sdk``, ``debug_meta``, ``fingerprint``, ``_meta``),
+and code (frame file names, functions, modules, source lines): it is not data, and grouping reads it.
+Sentry also filters any *value* that mentions one of the words; minisentry does that only for raw request
+bodies, so messages and SQL stay readable. Each replacement is noted in ``_meta`` as the SDK notes its own
+(``{"": {"rem": [["@password:filter", "s"]], "len": 8}}``), merged with what the SDK wrote.
+
+Every step is linear in the event's size (bounded regexes, an explicit stack, no recursion) and never raises.
+"""
+
+import logging
+import re
+from functools import lru_cache
+
+from . import conf
+
+logger = logging.getLogger("minisentry")
+
+FILTERED = "[Filtered]"
+PASSWORD, ANYTHING, CREDITCARD = "@password:filter", "@anything:filter", "@creditcard:filter"
+
+SECRET_WORDS = (
+    "password", "secret", "passwd", "api_key", "apikey", "auth", "credentials", "mysql_pwd", "privatekey",
+    "private_key", "token", "session", "csrf", "xsrf",
+    "creditcard", "credit_card", "card_number", "cardnumber", "card[number]", "cvv", "cvc",
+)
+SECRET_KEYS = frozenset({"otp", "two_factor", "cookie", "set_cookie", "http_cookie"})
+SESSION_COOKIES = frozenset({"phpsessid", "symfony", "_vercel_jwt", "connect.sid"})  # and words: session, csrf…
+QUERY_KEYS = frozenset({"query_string", "query", "http.query", "fragment", "http.fragment"})
+CODE_FIELDS = frozenset({
+    "filename", "abs_path", "module", "function", "raw_function", "package", "context_line", "pre_context",
+    "post_context", "platform", "lineno", "colno", "in_app", "instruction_addr", "symbol",
+})
+NOT_SCRUBBED = frozenset({"_meta", "modules", "sdk", "debug_meta", "fingerprint"})
+SPECIAL_KEYS = QUERY_KEYS | {"cookies", "frames"}
+SECRET, SAFE, SPECIAL = 1, 2, 4  # key codes
+OTHER, EVENT, REQUEST, FRAMES, FRAME, COOKIES = range(6)  # kinds of container; OTHER needs no special care
+
+# A digit run in card-number shapes, not inside a word: 13-19 digits, or 2-5 groups of 3-6 digits apart by
+# one space or dash. Each group's length is forced by the separator after it, so backtracking is bounded
+# per position; it starts with a digit (not the lookbehind) so that the regex engine skips to digits fast.
+CARD_RUN = re.compile(r"[0-9](?<!\w[0-9])(?:[0-9]{12,18}|[0-9]{2,5}(?:[ -][0-9]{3,6}){1,4})(?!\w)")
+# On the raw JSON, digits as 0, spaces and dashes dropped: 13 digits in a row if any string holds a card.
+DIGITS_AS_ZERO = bytes.maketrans(b"0123456789", b"0" * 10)
+LUHN_DOUBLED = str.maketrans("0123456789", "0246813579")  # each digit doubled, its digits summed
+GROUP_SEPARATOR = re.compile(r"[ -]")
+NOT_FORM = re.compile(r"[\s{}\"'<>]")  # characters no form-encoded name holds; a raw body has them
+MEMO_LIMIT = 10_000
+
+
+def scrub(event: dict, raw: bytes | None = None) -> bool:
+    """Scrub ``event`` in place with the configured scrubber (``MINISENTRY_SCRUBBING``); True if anything
+    was replaced. ``raw`` is the event's JSON, when at hand (see :meth:`Scrubber.scrub`)."""
+    config = conf.get("SCRUBBING")
+    if config is None or config is False:
+        return False
+    options = {**conf.DEFAULTS["SCRUBBING"], **(config if isinstance(config, dict) else {})}
+    if not options.get("enabled"):
+        return False
+    scrubber = _scrubber(_names(options.get("fields")), _names(options.get("safe_fields")),
+                         bool(options.get("scrub_card_numbers")))
+    return scrubber.scrub(event, raw)
+
+
+def _names(value) -> tuple[str, ...]:
+    values = [value] if isinstance(value, str) else value if isinstance(value, (list, tuple, set)) else ()
+    return tuple(sorted({normalize(v) for v in values if isinstance(v, str) and v.strip()}))
+
+
+@lru_cache(maxsize=8)
+def _scrubber(fields: tuple[str, ...], safe_fields: tuple[str, ...], cards: bool) -> "Scrubber":
+    return Scrubber(fields, safe_fields, cards)
+
+
+def normalize(key: str) -> str:
+    return key.strip().lower().replace("-", "_").replace(" ", "_")
+
+
+def luhn(digits: str) -> bool:
+    """The Luhn check of ASCII digits (summed as bytes: no Python loop per digit)."""
+    kept, doubled = digits[-1::-2], digits[-2::-2].translate(LUHN_DOUBLED)
+    return (sum(kept.encode()) + sum(doubled.encode()) - 48 * len(digits)) % 10 == 0
+
+
+def card_span(run: str) -> tuple[int, int] | None:
+    """Where in a :data:`CARD_RUN` match a card number is (the longest, leftmost), or None."""
+    groups = GROUP_SEPARATOR.split(run)
+    starts, digits = [0], [0]
+    for group in groups:
+        starts.append(starts[-1] + len(group) + 1)
+        digits.append(digits[-1] + len(group))
+    for first in range(len(groups)):
+        if groups[first][0] not in "23456":
+            continue
+        for last in range(len(groups), first, -1):
+            if 13 <= digits[last] - digits[first] <= 19 and luhn("".join(groups[first:last])):
+                return starts[first], starts[last] - 1
+    return None
+
+
+class Scrubber:
+    """One configuration's scrubbing, compiled once; :meth:`scrub` is safe to call from any thread."""
+
+    def __init__(self, fields: tuple[str, ...], safe_fields: tuple[str, ...], cards: bool):
+        self.secret_word = re.compile("|".join(map(re.escape, SECRET_WORDS + fields)))
+        self.safe = frozenset(safe_fields)
+        self.cards = cards
+        self._memo: dict[str, tuple[int, str]] = {}
+        self._plain: set[str] = set()  # keys of code 0
+
+    def classify(self, key) -> tuple[int, str]:
+        """``(code, normalized key)``: code 0 for a key that needs nothing but a look at its value."""
+        found = self._memo.get(key)
+        if found is None:
+            name = normalize(key if isinstance(key, str) else str(key))
+            code = (SECRET if name in SECRET_KEYS or self.secret_word.search(name) else 0) | (
+                SAFE if name in self.safe else 0) | (SPECIAL if name in SPECIAL_KEYS or _urlish(name) else 0)
+            found = (code, name)
+            if len(self._memo) < MEMO_LIMIT and isinstance(key, str) and len(key) <= 200:
+                self._memo[key] = found
+                if not code:
+                    self._plain.add(key)
+        return found
+
+    def scrub(self, event: dict, raw: bytes | None = None) -> bool:
+        """Scrub ``event`` in place; True if anything was replaced. ``raw``, the event's JSON, saves
+        looking for card numbers string by string when it has no 13 digits in a row."""
+        cards = self.cards and (raw is None or b"0" * 13 in raw.translate(DIGITS_AS_ZERO, b" -"))
+        notes: list = []
+        try:
+            self._walk(event, notes, cards)
+        except Exception:  # a bug must not lose the event; what was replaced so far stays noted
+            logger.exception("minisentry: scrubbing stopped part way through an event")
+        if notes:
+            annotate(event, notes)
+        return bool(notes)
+
+    def _walk(self, event: dict, notes: list, cards: bool) -> None:
+        """Visit every value once, with an explicit stack (no recursion limit). Paths are linked lists
+        ``(key, parent)``, spelled out only for the values replaced."""
+        memo, plain, stack = self._memo, self._plain, [(event, None, EVENT)]
+        search = CARD_RUN.search if cards else None
+        while stack:
+            container, path, kind = stack.pop()
+            if not search and not kind and type(container) is dict and plain.issuperset(container):
+                # the common case, in C as far as it goes: known harmless keys, only containers (JSON-loaded:
+                # exact dicts and lists) to descend
+                stack.extend([(value, (key, path), OTHER) for key, value in container.items()
+                              if value and (type(value) is dict or type(value) is list)])
+                continue
+            if isinstance(container, dict):
+                for key, value in container.items():
+                    found = memo.get(key) or self.classify(key)
+                    if found[0] or kind:
+                        self._entry(container, key, found, value, (key, path), kind, stack, notes, cards)
+                    elif isinstance(value, str):
+                        if search and search(value):
+                            self._string(container, key, value, "", OTHER, (key, path), notes, cards)
+                    elif value and isinstance(value, (dict, list)):
+                        stack.append((value, (key, path), OTHER))
+                continue
+            child_kind = FRAME if kind == FRAMES else OTHER
+            for index, value in enumerate(container):
+                if isinstance(value, dict):
+                    if value:
+                        stack.append((value, (index, path), child_kind))
+                elif isinstance(value, list):
+                    if len(value) == 2 and isinstance(value[0], str):  # a [key, value] pair
+                        self._entry(value, 1, self.classify(value[0]), value[1], (1, (index, path)), kind, stack,
+                                    notes, cards)
+                    elif value:
+                        stack.append((value, (index, path), child_kind))
+                elif search and isinstance(value, str) and search(value):
+                    self._string(container, index, value, "", OTHER, (index, path), notes, cards)
+
+    def _entry(self, target, slot, found, value, where, kind: int, stack: list, notes: list, cards: bool) -> None:
+        """Scrub ``target[slot]``, a value under a key that needs a closer look, or queue it to be walked."""
+        code, name = found
+        if code & SAFE or kind == EVENT and name in NOT_SCRUBBED or kind == FRAME and name in CODE_FIELDS:
+            return
+        cookie = kind == COOKIES and name in SESSION_COOKIES
+        if (code & SECRET or cookie) and _filterable(value):
+            target[slot] = FILTERED
+            notes.append((where, PASSWORD if code & SECRET else ANYTHING, _length(value)))
+        elif isinstance(value, str):
+            self._string(target, slot, value, name, kind, where, notes, cards)
+        elif value and isinstance(value, (dict, list)):
+            stack.append((value, where, _kind(name, kind)))
+
+    def _string(self, target, slot, value: str, name: str, kind: int, where, notes: list, cards: bool) -> None:
+        """Scrub the secrets a string holds by its shape (query, cookie header, URL, body) and its card numbers."""
+        rules, text = [], value
+        if name in QUERY_KEYS:
+            text = self.pairs(text, "&")
+        elif name == "cookies":
+            text = self.pairs(text, ";", cookies=True)
+        elif _urlish(name):
+            text = self.url(text)
+        elif kind == REQUEST and name == "data":
+            text = self.body(text)
+        if text is not value:
+            rules.append(PASSWORD)
+        if cards and CARD_RUN.search(text):
+            carded = self.card_numbers(text)
+            if carded is not text:
+                text = carded
+                rules.append(CREDITCARD)
+        if rules:
+            target[slot] = text
+            notes.append((where, rules, len(value)))
+
+    def pairs(self, text: str, separator: str, cookies: bool = False) -> str:
+        """``a=b&c=d`` (or a ``Cookie`` header) with the values of secret-looking names filtered."""
+        if "=" not in text:
+            return text
+        parts, changed = text.split(separator), False
+        for index, part in enumerate(parts):
+            name, equals, value = part.partition("=")
+            if not equals or not value or value == FILTERED:
+                continue
+            code, normalized = self.classify(name)
+            if code & SAFE or not (code & SECRET or cookies and normalized in SESSION_COOKIES):
+                continue
+            parts[index], changed = f"{name}={FILTERED}", True
+        return separator.join(parts) if changed else text
+
+    def url(self, text: str) -> str:
+        """A URL with its query's secrets and the password of its ``user:password@`` filtered."""
+        base, question, rest = text.partition("?")
+        authority = base.find("://") + 3
+        if authority >= 3:
+            ends = [i for i in (base.find("/", authority), base.find("#", authority)) if i >= 0]
+            userinfo, at, _ = base[authority:min(ends, default=len(base))].rpartition("@")
+            user, colon, password = userinfo.partition(":")
+            if at and colon and password and password != FILTERED:
+                base = f"{base[:authority]}{user}:{FILTERED}@{base[authority + len(userinfo) + 1:]}"
+        if question:
+            query, hash_, fragment = rest.partition("#")
+            rest = f"{self.pairs(query, '&')}{hash_}{self.pairs(fragment, '&')}"
+        result = f"{base}{question}{rest}"
+        return text if result == text else result
+
+    def body(self, text: str) -> str:
+        """A raw request body: form-encoded, its secret fields filtered; else filtered whole if it names a secret."""
+        parts = text.split("&")
+        if all("=" in part and not NOT_FORM.search(part.partition("=")[0]) for part in parts):
+            return self.pairs(text, "&")
+        return FILTERED if self.secret_word.search(normalize(text)) else text
+
+    def card_numbers(self, text: str) -> str:
+        pieces, position = [], 0
+        for match in CARD_RUN.finditer(text):
+            span = card_span(match.group())
+            if span:
+                start, end = match.start() + span[0], match.start() + span[1]
+                pieces += [text[position:start], FILTERED]
+                position = end
+        if not pieces:
+            return text
+        pieces.append(text[position:])
+        return "".join(pieces)
+
+
+def _filterable(value) -> bool:
+    """What a secret key's value loses: strings, numbers and arrays (objects are scrubbed entry by entry)."""
+    if isinstance(value, str):
+        return bool(value) and value != FILTERED
+    if isinstance(value, bool) or value is None:
+        return False
+    return isinstance(value, (int, float)) or (isinstance(value, list) and bool(value))
+
+
+def _length(value) -> int | None:
+    return len(value) if isinstance(value, str) else None
+
+
+def _kind(name: str, kind: int) -> int:
+    if name == "cookies":
+        return COOKIES
+    if name == "frames":
+        return FRAMES
+    return REQUEST if kind == EVENT and name == "request" else OTHER
+
+
+def _urlish(name: str) -> bool:
+    return name.endswith("url") or name in ("referer", "referrer")
+
+
+def annotate(event: dict, notes: list) -> None:
+    """Merge ``(path, rules, original length)`` notes into ``event["_meta"]`` in the SDK's format.
+
+    Paths share their parents (linked lists), so each ``_meta`` node is found once, however deep."""
+    meta = event.get("_meta")
+    if not isinstance(meta, dict):
+        meta = event["_meta"] = {}
+    nodes = {id(None): meta}
+    for where, rules, length in notes:
+        node = _node(nodes, where)
+        info = node.get("")
+        if not isinstance(info, dict):
+            info = node[""] = {}
+        remarks = info.get("rem")
+        if not isinstance(remarks, list):
+            remarks = info["rem"] = []
+        remarks.extend([rule, "s"] for rule in ([rules] if isinstance(rules, str) else rules))
+        if length is not None and not isinstance(info.get("len"), int):
+            info["len"] = length
+
+
+def _node(nodes: dict, where) -> dict:
+    """The ``_meta`` dict at path ``where``, created as needed (hostile non-dicts on the way replaced)."""
+    chain = []
+    while id(where) not in nodes:
+        chain.append(where)
+        where = where[1]
+    node = nodes[id(where)]
+    for link in reversed(chain):
+        child = node.get(str(link[0]))
+        if not isinstance(child, dict):
+            child = node[str(link[0])] = {}
+        nodes[id(link)] = node = child
+    return node
