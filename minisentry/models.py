@@ -132,7 +132,8 @@ class Event(models.Model):
         return blob_key(self.event_id, self.timestamp)
 
     def load(self) -> dict:
-        """The event JSON as the SDK produced it."""
+        """The event JSON as the SDK produced it, less what server-side scrubbing replaced
+        (``[Filtered]``, noted in ``_meta``)."""
         from .backends import get_backend_for_kind
 
         return get_backend_for_kind(self.backend).load(self.blob_key)

@@ -125,7 +125,7 @@ def test_orphans_are_found_and_removed(backend):
     backend.delete_blobs([missing.blob_key])
 
     report = cleanup("--orphans", "--dry-run")
-    assert f"1 blob(s) without an event row" in report and old in report
+    assert "1 blob(s) without an event row" in report and old in report
     assert f"1 event row(s) whose blob is missing.\n  {missing.pk}" in report
     assert Event.objects.count() == 5
 

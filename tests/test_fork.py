@@ -10,6 +10,8 @@ from minisentry.models import Event
 
 from .conftest import ROOT, backend_config, worker_env
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.parametrize("delay_ms", [0, 1, 5, 20])
 def test_fork_right_after_the_first_capture_loses_nothing(delay_ms, tmp_path, request, transactional_db):

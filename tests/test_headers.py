@@ -11,16 +11,10 @@ from django.urls import reverse
 from minisentry import urls as minisentry_urls
 
 from .test_browser import browser, open_page  # noqa: F401  (fixtures)
+from .test_views import event  # noqa: F401  (fixture)
 from .uihelpers import exception_event, issue_of, store
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
-
-
-@pytest.fixture
-def event():
-    data = exception_event()
-    store(data)
-    return data
 
 
 def pages(namespace: str, patterns, event: dict) -> list[str]:

@@ -79,7 +79,7 @@ def test_missing_blob_is_reported_and_its_row_kept(backend, stores):
     other = next(kind for kind in BACKENDS if kind != backend.kind)
     with override_settings(MINISENTRY_BACKENDS=stores):
         report = move("--to", json.dumps(stores[other]))
-    assert "Moved 4 blob(s)" in report and f"1 event(s) have no blob to move" in report and lost.pk in report
+    assert "Moved 4 blob(s)" in report and "1 event(s) have no blob to move" in report and lost.pk in report
     assert Event.objects.get(pk=lost.pk).backend == backend.kind
 
 

@@ -44,7 +44,8 @@ def install_snippets() -> dict[str, str]:
     readme = (ROOT / "README.md").read_text()
     section = readme.split("\n## Install\n", 1)[1].split("\n## ", 1)[0]
     blocks = re.findall(r"^```python\n(.*?)^```$", section, re.S | re.M)
-    return {block.split("\n", 1)[0].removeprefix("# ").split()[0]: block for block in blocks}
+    named = {block.split("\n", 1)[0].removeprefix("# ").split()[0]: block for block in blocks}
+    return {name: block for name, block in named.items() if name.endswith(".py")}
 
 
 def applied(snippet: str) -> str:

@@ -244,7 +244,9 @@ def test_scrubbing_needs_no_recursion_for_deep_nesting():
     event = {"extra": deep(10_000, {"password": "p1"})}  # JSON parsers stop near 1,000 levels
     started = time.perf_counter()
     assert scrub(event)
-    assert time.perf_counter() - started < 1
+    # A catastrophe bound only (recursion would raise); a busy machine's garbage collections
+    # over the suite's heap once took 12 s here for what takes 0.2 s alone.
+    assert time.perf_counter() - started < 30
     leaf = event["extra"]
     while "a" in leaf:
         leaf = leaf["a"][0]

@@ -34,6 +34,16 @@ def test_preload_with_a_capture_at_import_stores_every_event(tmp_path, request, 
     assert not list((tmp_path / "spool").glob("*.json"))
 
 
+def behind_a_stalling_proxy(moto_endpoint: str, bucket: str, tmp_path, shutdown: float) -> tuple[StallingProxy, dict]:
+    """A proxy to moto, and a subprocess environment storing into ``bucket`` through it."""
+    proxy = StallingProxy((urlsplit(moto_endpoint).hostname, urlsplit(moto_endpoint).port))
+    config = s3_config(moto_endpoint, bucket)
+    config["OPTIONS"]["endpoint_url"] = proxy.url
+    env = worker_env(config, tmp_path / "spool")
+    env["MINISENTRY_TEST_SHUTDOWN_TIMEOUT"] = str(shutdown)
+    return proxy, env
+
+
 def wait_for_events(n: int, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while Event.objects.count() < n and time.monotonic() < deadline:
@@ -47,12 +57,7 @@ def test_a_store_that_stops_answering_cannot_keep_the_queue_at_exit(tmp_path, re
     after the stall captures 60 events at once, so the writer's batch holds many and uploads them
     in parallel, as under load."""
     shutdown = 2.0
-    host, port = urlsplit(moto_endpoint).hostname, urlsplit(moto_endpoint).port
-    proxy = StallingProxy((host, port))
-    config = s3_config(moto_endpoint, "minisentry-stalling")
-    config["OPTIONS"]["endpoint_url"] = proxy.url
-    env = worker_env(config, tmp_path / "spool")
-    env["MINISENTRY_TEST_SHUTDOWN_TIMEOUT"] = str(shutdown)
+    proxy, env = behind_a_stalling_proxy(moto_endpoint, "minisentry-stalling", tmp_path, shutdown)
     try:
         with gunicorn(env, tmp_path / "gunicorn.log", "-w", "1") as server:
             assert server.get_many([f"/fail/{n}/?log=2" for n in range(5)], clients=2) == [500] * 5
@@ -80,12 +85,7 @@ def test_a_process_exits_and_spools_whatever_its_stalled_store_does(tmp_path, re
     """A plain process (no server): its store stops answering with a batch in flight; the
     interpreter still exits within SHUTDOWN_TIMEOUT + 5 s, the events spooled."""
     shutdown = 2.0
-    host, port = urlsplit(moto_endpoint).hostname, urlsplit(moto_endpoint).port
-    proxy = StallingProxy((host, port))
-    config = s3_config(moto_endpoint, "minisentry-exit")
-    config["OPTIONS"]["endpoint_url"] = proxy.url
-    env = worker_env(config, tmp_path / "spool")
-    env["MINISENTRY_TEST_SHUTDOWN_TIMEOUT"] = str(shutdown)
+    proxy, env = behind_a_stalling_proxy(moto_endpoint, "minisentry-exit", tmp_path, shutdown)
     process = subprocess.Popen([sys.executable, "-m", "tests.exiter", "10"], cwd=ROOT, env=env, text=True,
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:

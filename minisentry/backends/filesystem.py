@@ -9,7 +9,6 @@ import errno
 import logging
 import os
 import stat
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import groupby
 from operator import itemgetter
