@@ -71,8 +71,9 @@ def fill(issues: int, events: int) -> list[tuple[int, str]]:
     """Bulk-insert the rows; return (issue id, latest event id) of the sampled issues."""
     from django.db import connection, transaction
 
-    from minisentry import codec, get_backend
-    from minisentry.blobkeys import blob_key
+    from minisentry import get_backend
+    from minisentry.processing import codec
+    from minisentry.storage.blobkeys import blob_key
 
     rng = random.Random(4)
     now = datetime.now(UTC)
@@ -158,7 +159,7 @@ def time_pages(sampled: list[tuple[int, str]], repeat: int) -> dict:
             if n >= 3:  # the first requests warm caches
                 times.append(elapsed)
         results[name] = common.summary(times)
-    from minisentry import queries
+    from minisentry.browse import queries
 
     times = []
     ids = [pk for pk, _ in sampled] * 3
@@ -183,7 +184,13 @@ def main() -> None:
         from django.core.management import call_command
         from django.db import connection
 
-        from minisentry.models import Event, Issue, IssueHash, IssueHourlyCount, IssueTag
+        from minisentry.models import (
+            Event,
+            Issue,
+            IssueHash,
+            IssueHourlyCount,
+            IssueTag,
+        )
 
         baseline = time_pages(fill(min(100, args.issues), min(1000, args.events)), args.repeat)
         with connection.cursor() as cursor:

@@ -20,9 +20,10 @@ BATCH = 5000
 
 
 def seed(n: int) -> None:
-    from minisentry import codec, get_backend
-    from minisentry.blobkeys import blob_key
+    from minisentry import get_backend
     from minisentry.models import Event, Issue
+    from minisentry.processing import codec
+    from minisentry.storage.blobkeys import blob_key
 
     now = datetime.now(UTC)
     issues = [

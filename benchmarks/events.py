@@ -57,7 +57,7 @@ def sample(n: int, issues: int = 20, seed: int = 1) -> list[bytes]:
     """``n`` payloads (bytes, as ``minisentry.store()`` queues them) over ``issues`` issues."""
     import sentry_sdk
 
-    from minisentry import codec
+    from minisentry.processing import codec
 
     rng = random.Random(seed)
     sentry_sdk.init(include_local_variables=True, max_breadcrumbs=100, environment="production",

@@ -16,7 +16,8 @@ def run(payloads: list[bytes], batch_size: int) -> float:
     """Seconds to store ``payloads`` through the writer with ``batch_size``."""
     from django.conf import settings
 
-    from minisentry import conf, writer
+    from minisentry import conf
+    from minisentry.capture import writer
 
     settings.MINISENTRY_BATCH_SIZE = batch_size
     conf._get.cache_clear()
@@ -69,7 +70,8 @@ def profile(payloads: list[bytes]) -> float:
     """Store ``payloads`` in this thread (the writer's own code path) under pyinstrument."""
     from pyinstrument import Profiler
 
-    from minisentry import conf, writer
+    from minisentry import conf
+    from minisentry.capture import writer
 
     size = conf.DEFAULTS["BATCH_SIZE"]
     profiler = Profiler(interval=0.0005)

@@ -12,7 +12,7 @@ import urllib.request
 from io import StringIO
 from pathlib import Path
 
-from cleanup import setup, seed
+from cleanup import seed, setup
 
 PORT = 5391
 

@@ -30,8 +30,9 @@ def main() -> None:
         from django.db import connection
 
         import minisentry
-        from minisentry import codec, writer
+        from minisentry.capture import writer
         from minisentry.models import Event
+        from minisentry.processing import codec
 
         from .events import sample
 

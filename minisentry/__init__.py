@@ -1,21 +1,16 @@
-"""minisentry: keep sentry-sdk events in your own Django database and blob store."""
+"""minisentry: keep sentry-sdk events in your own Django database and blob store.
 
-from .capture import store
-from .writer import flush
+Importable from ``settings.py`` (before Django's apps are ready): nothing here or in what it
+imports touches the models; the writer gets its stages from ``apps.py`` once they are."""
+
+from .backends import get_backend
+from .capture.hook import store
+from .capture.writer import flush, writer
 
 __version__ = "2026.11.26"
-__all__ = ["__version__", "flush", "get_backend", "store"]
-
-
-def get_backend(alias: str = "default"):
-    """The configured blob store backend (imported lazily: ``store()`` works in settings.py)."""
-    from .backends import get_backend
-
-    return get_backend(alias)
+__all__ = ["__version__", "flush", "get_backend", "stats", "store"]
 
 
 def stats() -> dict:
     """This process's capture counters: events dropped and spooled since it started."""
-    from .writer import writer
-
     return {"dropped": writer.dropped, "spooled": writer.spooled}

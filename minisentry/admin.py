@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import Event, Issue
-from .prepare import EVENT_ID_RE
+from .processing.prepare import EVENT_ID_RE
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -9,3 +9,7 @@ class MinisentryConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the system checks)
+        from .capture import stages
+        from .capture.writer import writer
+
+        writer.use(stages)  # events captured while Django started are written from now on

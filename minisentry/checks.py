@@ -6,7 +6,12 @@ from django.conf import settings
 from django.core import checks
 from django.db import connections, router
 
-from . import conf, spool
+from . import conf
+from .backends import InvalidBackendError, get_backend
+from .backends.filesystem import FileSystemBackend
+from .backends.s3 import PUBLIC_ACLS, S3Backend
+from .capture import spool
+from .models import Event
 
 
 def _inside(path: Path, root) -> bool:
@@ -22,10 +27,6 @@ def _public_roots() -> list[tuple[str, object]]:
 
 @checks.register()
 def check_backend(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
-    from .backends import InvalidBackendError, get_backend
-    from .backends.filesystem import FileSystemBackend
-    from .backends.s3 import PUBLIC_ACLS, S3Backend
-
     errors = []
     try:
         backends = [get_backend(alias) for alias in ("default", *conf.get("BACKENDS"))]
@@ -72,8 +73,6 @@ def check_backend(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
 
 @checks.register(checks.Tags.database)
 def check_database(app_configs=None, databases=None, **kwargs) -> list[checks.CheckMessage]:
-    from .models import Event
-
     alias = router.db_for_write(Event)
     if databases is not None and alias not in databases:
         return []

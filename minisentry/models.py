@@ -3,9 +3,10 @@
 import uuid
 
 from django.db import models
-
-from .blobkeys import EVENT_ID_RE
 from django.utils.translation import gettext_lazy as _
+
+from .backends import get_backend_for_kind
+from .storage.blobkeys import EVENT_ID_RE, blob_key
 
 
 class Level(models.TextChoices):
@@ -127,15 +128,11 @@ class Event(models.Model):
     @property
     def blob_key(self) -> str:
         """Derived from the validated event_id and the event's UTC date, never from raw input."""
-        from .blobkeys import blob_key
-
         return blob_key(self.event_id, self.timestamp)
 
     def load(self) -> dict:
         """The event JSON as the SDK produced it, less what server-side scrubbing replaced
         (``[Filtered]``, noted in ``_meta``)."""
-        from .backends import get_backend_for_kind
-
         return get_backend_for_kind(self.backend).load(self.blob_key)
 
 

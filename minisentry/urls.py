@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from . import storage_views, views
+from .browse import storage_views, views
 
 
 class EventIdConverter:

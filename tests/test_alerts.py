@@ -6,8 +6,8 @@ from unittest import mock
 
 from django.test import override_settings
 
-from minisentry import alerts
 from minisentry.models import Counter, Issue
+from minisentry.ops import alerts
 
 from .ops import Sink, capture
 
@@ -27,7 +27,7 @@ def test_new_issue_and_regression_alerts(backend, mailoutbox):
         threads.append(threading.current_thread().name)
         return real_send_mail(*args, **kwargs)
 
-    with Sink() as sink, alerting(sink), mock.patch("minisentry.alerts.send_mail", spy):
+    with Sink() as sink, alerting(sink), mock.patch("minisentry.ops.alerts.send_mail", spy):
         capture(3, "a")
         capture(1, "a")  # not new: no alert
         issue = Issue.objects.get()

@@ -8,8 +8,13 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 
 import minisentry
-from minisentry.backends import BlobMissing, InvalidBackendError, build_backend, get_backend
-from minisentry.blobkeys import blob_key
+from minisentry.backends import (
+    BlobMissing,
+    InvalidBackendError,
+    build_backend,
+    get_backend,
+)
+from minisentry.storage.blobkeys import blob_key
 
 WHEN = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 

@@ -8,7 +8,14 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 import minisentry
-from minisentry.models import Counter, Event, Issue, IssueHash, IssueHourlyCount, IssueTag
+from minisentry.models import (
+    Counter,
+    Event,
+    Issue,
+    IssueHash,
+    IssueHourlyCount,
+    IssueTag,
+)
 
 log = logging.getLogger("tests.app")
 

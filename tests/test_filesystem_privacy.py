@@ -12,8 +12,9 @@ import pytest
 from django.test import override_settings
 
 import minisentry
-from minisentry import spool
 from minisentry.backends import BlobMissing, build_backend, filesystem
+from minisentry.capture import spool
+from minisentry.capture.replay import replay
 from minisentry.models import Event
 
 from .ops import NOW, make_event
@@ -96,7 +97,7 @@ def test_a_link_planted_in_the_store_leads_nowhere(tmp_path, transactional_db, l
         assert everything(outside) == []  # nothing made outside the store
         assert len(spool.files()) == 2 and Event.objects.count() == 0  # kept, not lost
         link.unlink()
-        assert spool.replay()[:3] == (2, 0, [])
+        assert replay()[:3] == (2, 0, [])
     assert sorted(Event.objects.values_list("pk", flat=True)) == sorted(e["event_id"] for e in events)
     assert everything(outside) == []
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import minisentry
-from minisentry import spool
+from minisentry.capture import spool
 from minisentry.models import Event
 
 

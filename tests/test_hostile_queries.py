@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 
-from minisentry import queries
+from minisentry.browse import queries
 
 from .uihelpers import exception_event, message_event, store
 

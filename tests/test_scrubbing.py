@@ -9,11 +9,11 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from minisentry import codec
-from minisentry.display import meta_note
+from minisentry.browse.display import meta_note
 from minisentry.grouping import get_grouping_hashes
 from minisentry.models import Event, IssueHash, IssueTag
-from minisentry.prepare import prepare
+from minisentry.processing import codec
+from minisentry.processing.prepare import prepare
 
 from .uihelpers import exception_event, issue_of, message_event, store
 
@@ -239,7 +239,7 @@ def test_hostile_events_are_scrubbed_as_far_as_they_have_shape(event):
 
 
 def test_scrubbing_needs_no_recursion_for_deep_nesting():
-    from minisentry.scrubbing import scrub
+    from minisentry.processing.scrubbing import scrub
 
     event = {"extra": deep(10_000, {"password": "p1"})}  # JSON parsers stop near 1,000 levels
     started = time.perf_counter()
@@ -270,7 +270,7 @@ HOSTILE = [  # (where, a 1 MB string): each kind of string at the place whose pa
 
 @pytest.mark.parametrize("where, hostile", HOSTILE, ids=[f"{'.'.join(w)[:24]}={str(h)[:10]!r}" for w, h in HOSTILE])
 def test_scrubbing_takes_linear_time_on_hostile_strings(where, hostile):
-    from minisentry.scrubbing import scrub
+    from minisentry.processing.scrubbing import scrub
 
     event = {"extra": {"password": "p1"}, "request": {"headers": {}}}
     *parents, last = where
@@ -286,7 +286,7 @@ def test_scrubbing_takes_linear_time_on_hostile_strings(where, hostile):
 
 
 def test_many_secrets_in_one_string_take_linear_time():
-    from minisentry.scrubbing import scrub
+    from minisentry.processing.scrubbing import scrub
 
     event = {"request": {"query_string": "password=x&" * 90_000, "cookies": "sessionid=x; " * 80_000}}
     started = time.perf_counter()

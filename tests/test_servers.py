@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.db.models import Sum
 from django.test import override_settings
 
-from minisentry import spool
+from minisentry.capture import spool
 from minisentry.models import Event, Issue
 
 from .conftest import ROOT, backend_config, s3_config, worker_env

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.urls import reverse
 
-from minisentry import spool
+from minisentry.capture import spool
 from minisentry.models import Counter, Event
 
 from .ops import capture

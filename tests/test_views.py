@@ -11,11 +11,19 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, reverse
 
 from minisentry import urls as minisentry_urls
-from minisentry import views
 from minisentry.backends import BlobMissing, get_backend_for_kind
+from minisentry.browse import views
 from minisentry.models import Event, Issue, IssueTag
 
-from .uihelpers import XSS, exception_event, issue_of, make_user, message_event, spread, store
+from .uihelpers import (
+    XSS,
+    exception_event,
+    issue_of,
+    make_user,
+    message_event,
+    spread,
+    store,
+)
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
 

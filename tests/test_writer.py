@@ -12,9 +12,16 @@ from django.db.models import Sum
 from django.test import override_settings
 
 import minisentry
-from minisentry import spool
-from minisentry.models import Counter, Event, Issue, IssueHash, IssueHourlyCount, IssueTag
-from minisentry.writer import INLINE_EVENTS
+from minisentry.capture import spool
+from minisentry.capture.writer import INLINE_EVENTS
+from minisentry.models import (
+    Counter,
+    Event,
+    Issue,
+    IssueHash,
+    IssueHourlyCount,
+    IssueTag,
+)
 
 from .conftest import ROOT, backend_config, worker_env
 

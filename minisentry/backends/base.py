@@ -4,14 +4,14 @@ import logging
 import os
 import queue
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, wait
 from itertools import islice
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .. import codec
-from ..blobkeys import check_key
+from ..processing import codec
+from ..storage.blobkeys import check_key
 
 logger = logging.getLogger("minisentry")
 
@@ -68,7 +68,8 @@ class BaseBackend:
     """A blob store for compressed event JSON, keyed by :func:`minisentry.blobkeys.blob_key`.
 
     Subclasses set ``kind`` (recorded on each Event row) and ``option_names``, and provide the
-    four blob methods.
+    four blob methods; :func:`minisentry.storage.save.save` writes a batch's blobs through them
+    before its index rows.
     """
 
     kind = ""
@@ -127,17 +128,6 @@ class BaseBackend:
     def iter_blobs(self) -> Iterator[tuple[str, int]]:
         """Every stored blob as ``(key, size in bytes)``."""
         raise NotImplementedError("subclasses of BaseBackend must provide an iter_blobs() method")
-
-    def save(self, records: Sequence):
-        """Write the records' blobs, then index them; return the :class:`minisentry.index.Stored`."""
-        from .. import index
-
-        known = index.known_event_ids((r.event_id for r in records), index.database())
-        records = [r for r in records if r.event_id not in known]
-        if not records:
-            return index.Stored()
-        self.write_blobs({r.blob_key: r.blob for r in records})
-        return index.store(records, self.kind)
 
     def load(self, key: str) -> dict:
         """The event stored under ``key``, as the SDK produced it."""

@@ -1,6 +1,6 @@
 """Blobs in their own database table: the zero-infrastructure option."""
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 
 from django.db import router
 from django.db.models.functions import Length
@@ -15,13 +15,6 @@ class DatabaseBackend(BaseBackend):
     kind = "database"
     option_names = frozenset()
     in_database = True
-
-    def save(self, records: Sequence):
-        """Blobs and index rows commit together in one transaction."""
-        from ..index import database, write_transaction
-
-        with write_transaction(database()):
-            return super().save(records)
 
     def write_blobs(self, blobs: Mapping[str, bytes]) -> None:
         EventBlob.objects.using(router.db_for_write(EventBlob)).bulk_create(

@@ -14,7 +14,7 @@ from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 
-from ..blobkeys import BLOB_KEY_RE, check_key
+from ..storage.blobkeys import BLOB_KEY_RE, check_key
 from .base import BaseBackend, BlobMissing, InvalidBackendError
 
 SUFFIX = ".zst"

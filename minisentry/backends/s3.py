@@ -4,7 +4,7 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from django.core.exceptions import ImproperlyConfigured
 
-from ..blobkeys import BLOB_KEY_RE
+from ..storage.blobkeys import BLOB_KEY_RE
 from .base import BaseBackend, BlobMissing, InvalidBackendError, chunked
 
 DELETE_CHUNK = 1000  # DeleteObjects' limit

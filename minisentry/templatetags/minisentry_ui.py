@@ -7,6 +7,7 @@ from itertools import islice
 from django import template
 from django.apps import apps
 from django.contrib.humanize.templatetags import humanize
+from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.html import conditional_escape, format_html
@@ -14,8 +15,8 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from ..display import MAX_ITEMS, MAX_TEXT, cut_note, meta_at, meta_note
-from ..frames import DJANGO_ADMIN
+from ..browse.display import MAX_ITEMS, MAX_TEXT, cut_note, meta_at, meta_note
+from ..browse.frames import DJANGO_ADMIN
 from ..models import Level
 
 register = template.Library()
@@ -197,8 +198,6 @@ def tag_search_url(context, key, value, status="all") -> str:
 @register.simple_tag
 def query_with(params: str, **changes) -> str:
     """The current query string (``params``, without page) with ``changes`` applied."""
-    from django.http import QueryDict
-
     query = QueryDict(params, mutable=True)
     for key, new in changes.items():
         query[key] = new

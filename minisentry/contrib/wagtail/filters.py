@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
-from minisentry import queries
+from minisentry.browse import queries
 from minisentry.models import Issue, Level
 
 STATUS_CHOICES = [*Issue.Status.choices, ("all", _("All"))]

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from minisentry import queries
+from minisentry.browse import queries
 
 from . import urls
 from .views import policy

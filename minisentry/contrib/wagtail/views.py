@@ -17,13 +17,23 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_deny
 from django.views.generic import TemplateView
 from wagtail.admin import messages
-from wagtail.admin.views.generic import IndexView, PermissionCheckedMixin, WagtailAdminTemplateMixin
+from wagtail.admin.views.generic import (
+    IndexView,
+    PermissionCheckedMixin,
+    WagtailAdminTemplateMixin,
+)
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from minisentry import queries
-from minisentry.frames import Frame
+from minisentry.browse import queries
+from minisentry.browse.frames import Frame
+from minisentry.browse.views import (
+    ISSUES_PER_PAGE,
+    act_on_issues,
+    event_context,
+    event_json_response,
+    events_page,
+)
 from minisentry.models import Event, Issue
-from minisentry.views import ISSUES_PER_PAGE, act_on_issues, event_context, event_json_response, events_page
 
 from .columns import IssueTable, issue_columns
 from .filters import IssueFilterSet

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from ... import retention
-from ...deletion import delete_events
+from ...ops import retention
+from ...ops.deletion import delete_events
 from ..progress import Progress
 
 

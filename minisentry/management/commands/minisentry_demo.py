@@ -11,9 +11,9 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import sentry_sdk
+from django.core.handlers.wsgi import WSGIHandler
 from django.core.management.base import BaseCommand
 from django.http import HttpResponse
-from django.core.handlers.wsgi import WSGIHandler
 from django.test import RequestFactory, override_settings
 from django.urls import path
 from sentry_sdk.integrations.django import DjangoIntegration

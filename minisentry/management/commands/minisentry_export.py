@@ -2,13 +2,16 @@ import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
+import sentry_sdk
 from django.core.management.base import BaseCommand, CommandError
+from sentry_sdk.envelope import Envelope
+from sentry_sdk.utils import BadDsn, format_timestamp
 
-from ... import codec
 from ...backends import BlobMissing, get_backend_for_kind
-from ...blobkeys import blob_key
-from ...deletion import pages
 from ...models import Event
+from ...ops.deletion import pages
+from ...processing import codec
+from ...storage.blobkeys import blob_key
 
 logger = logging.getLogger("minisentry")
 CHUNK = 100  # also how many envelopes wait in sentry-sdk's transport queue at most
@@ -74,10 +77,6 @@ def stored(events) -> Iterator[bytes]:
 
 def forward(lines: Iterator[bytes], dsn: str) -> int:
     """Send each event in an envelope of its own; wait for the transport after every CHUNK."""
-    import sentry_sdk
-    from sentry_sdk.envelope import Envelope
-    from sentry_sdk.utils import BadDsn, format_timestamp
-
     try:
         client = sentry_sdk.Client(dsn, default_integrations=False, transport_queue_size=CHUNK + 1)
     except BadDsn as exc:

@@ -6,11 +6,16 @@ from django.core.management.base import BaseCommand, CommandError
 
 from ... import conf
 from ...backends import (
-    BaseBackend, BlobMissing, InvalidBackendError, build_backend, get_backend, get_backend_for_kind,
+    BaseBackend,
+    BlobMissing,
+    InvalidBackendError,
+    build_backend,
+    get_backend,
+    get_backend_for_kind,
 )
-from ...blobkeys import blob_key
-from ...index import database, write_transaction
 from ...models import Event
+from ...storage.blobkeys import blob_key
+from ...storage.index import database, write_transaction
 from ..progress import Progress
 
 CHUNK = 500

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from ... import spool
+from ...capture import spool
+from ...capture.replay import replay
 
 
 class Command(BaseCommand):
@@ -12,7 +13,7 @@ class Command(BaseCommand):
     def handle(self, *args, limit=None, **options):
         waiting = len(spool.files())
         try:
-            replayed = spool.replay(limit)
+            replayed = replay(limit)
         except spool.UnsafeSpool as exc:
             raise CommandError(str(exc)) from exc
         if replayed.counts:

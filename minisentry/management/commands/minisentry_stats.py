@@ -3,7 +3,7 @@ import json
 from django.core.management.base import BaseCommand
 from django.template.defaultfilters import filesizeformat
 
-from ...storage_stats import collect
+from ...ops.stats import collect
 
 
 class Command(BaseCommand):

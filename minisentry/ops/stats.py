@@ -5,8 +5,8 @@ from datetime import datetime
 
 from django.db.models import Count, Max, Min, Sum
 
-from . import spool
-from .models import Counter, Event, Issue
+from ..capture import spool
+from ..models import Counter, Event, Issue
 
 
 @dataclass

@@ -11,10 +11,11 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from . import codec, conf, scrubbing
-from .blobkeys import blob_key
-from .grouping import get_grouping
-from .models import Level
+from .. import conf
+from ..grouping import get_grouping
+from ..models import Level
+from ..storage.blobkeys import blob_key
+from . import codec, scrubbing
 
 logger = logging.getLogger("minisentry")
 

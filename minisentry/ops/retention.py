@@ -13,12 +13,12 @@ from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from . import conf
-from .backends import BaseBackend, BlobMissing, get_backend
-from .backends.base import chunked
-from .blobkeys import blob_key
+from .. import conf
+from ..backends import BaseBackend, BlobMissing, get_backend
+from ..backends.base import chunked
+from ..models import Event
+from ..storage.blobkeys import blob_key
 from .deletion import after, delete_events
-from .models import Event
 
 # A blob dated this recently may belong to an event whose row is committing right now.
 ORPHAN_GRACE = timedelta(days=1)

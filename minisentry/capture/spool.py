@@ -1,4 +1,4 @@
-"""Events the writer could not store, kept as files until ``minisentry_replay`` ingests them.
+"""Events the writer could not store, kept as files until ``capture.replay`` ingests them.
 
 The spool holds raw events, so it must be private: it is created ``0700``, and a directory that
 belongs to another user or that others may write to is refused (nothing is written to it or
@@ -14,9 +14,9 @@ import stat
 import time
 import uuid
 from pathlib import Path
-from typing import NamedTuple
 
-from . import codec, conf
+from .. import conf
+from ..processing import codec
 
 logger = logging.getLogger("minisentry")
 
@@ -26,13 +26,6 @@ STALE_TMP = 600.0  # seconds after which a temporary file is a crashed writer's 
 
 class UnsafeSpool(OSError):
     """The spool directory belongs to another user or is writable by others."""
-
-
-class Replayed(NamedTuple):
-    stored: int  # events newly indexed
-    known: int  # events that were indexed already
-    bad: list[Path]  # unreadable files, kept in place
-    counts: int = 0  # counter records added
 
 
 def directory() -> Path:
@@ -108,7 +101,7 @@ def write_count(name: str, n: int) -> bool:
         return False
 
 
-def _listing(suffix: str) -> list[Path]:
+def listing(suffix: str) -> list[Path]:
     try:
         return sorted(p for p in directory().iterdir() if p.suffix == suffix and not p.name.startswith("."))
     except (FileNotFoundError, NotADirectoryError):
@@ -117,7 +110,7 @@ def _listing(suffix: str) -> list[Path]:
 
 def files() -> list[Path]:
     """Spooled events, oldest first."""
-    return _listing(EVENT_SUFFIX)
+    return listing(EVENT_SUFFIX)
 
 
 def sweep(older_than: float = STALE_TMP) -> int:
@@ -152,56 +145,3 @@ def free_bytes() -> int | None:
         return shutil.disk_usage(path).free
     except OSError:
         return None
-
-
-def _replay_count(path: Path, count) -> bool:
-    """Add one counter record to its counter. The file is claimed by a rename first, so two
-    processes replaying at once never add it twice."""
-    claimed = path.with_name(f".{path.name}.{os.getpid()}.claimed")
-    try:
-        os.rename(path, claimed)
-    except FileNotFoundError:  # another process took it
-        return False
-    try:
-        record = codec.loads(claimed.read_bytes())
-        count(str(record["counter"]), int(record["value"]))
-    except Exception:
-        logger.exception("minisentry: spooled counter %s could not be added; kept", path)
-        os.rename(claimed, path)
-        return False
-    claimed.unlink()
-    return True
-
-
-def replay(limit: int | None = None) -> Replayed:
-    """Ingest spooled events through the configured backend, oldest first, and add spooled counts.
-
-    A file is removed only after its event is indexed; event ids already indexed are skipped, so
-    replays are idempotent. Raises :class:`UnsafeSpool` for a spool that is not private."""
-    from .backends import get_backend
-    from .backends.base import chunked
-    from .index import count
-    from .prepare import prepare
-
-    if reason := problem():
-        raise UnsafeSpool(f"minisentry refuses to replay from {directory()}: {reason}")
-    sweep()
-    counts = sum(_replay_count(path, count) for path in _listing(COUNT_SUFFIX))
-    backend, stored, known, bad = get_backend(), 0, 0, []
-    for chunk in chunked(files()[:limit], conf.get("BATCH_SIZE")):
-        records, done = [], []
-        for path in chunk:
-            try:
-                records.append(prepare(path.read_bytes()))
-                done.append(path)
-            except FileNotFoundError:  # another process replayed it
-                continue
-            except Exception:
-                logger.exception("minisentry: spooled event %s cannot be read; kept", path)
-                bad.append(path)
-        new = len(backend.save(records).records) if records else 0
-        stored += new
-        known += len(records) - new
-        for path in done:
-            path.unlink(missing_ok=True)
-    return Replayed(stored, known, bad, counts)

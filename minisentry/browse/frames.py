@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-
 PLACEHOLDER = 987_654_321_987  # an id no URL otherwise contains
 
 

@@ -33,7 +33,7 @@ import logging
 import re
 from functools import lru_cache
 
-from . import conf
+from .. import conf
 
 logger = logging.getLogger("minisentry")
 

@@ -7,7 +7,10 @@ it, the hook snapshots it as JSON first."""
 
 import logging
 
-from . import codec, writer
+from sentry_sdk.integrations.logging import ignore_logger
+
+from ..processing import codec
+from . import writer
 
 logger = logging.getLogger("minisentry")
 
@@ -21,8 +24,6 @@ def store(send: bool = False, event_callback=None, hint_callback=None, ignore_er
     (or their dotted names) whose events are not stored. Called by hand, the hook takes the
     event dict over: do not change it afterwards.
     """
-    from sentry_sdk.integrations.logging import ignore_logger
-
     # Our own log records must never come back to us as events.
     ignore_logger("minisentry")
     ignore_logger("minisentry.*")

@@ -21,12 +21,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_deny
 from django.views.decorators.http import require_POST, require_safe
 
+from ..backends import BlobMissing, InvalidBackendError
+from ..models import Event, Issue, Level
+from ..ops.deletion import delete_issues
 from . import queries
-from .backends import BlobMissing, InvalidBackendError
-from .deletion import delete_issues
 from .display import present
 from .frames import DJANGO_ADMIN, Frame
-from .models import Event, Issue, Level
 
 VIEW, CHANGE, DELETE = "minisentry.view_issue", "minisentry.change_issue", "minisentry.delete_issue"
 ISSUES_PER_PAGE = 50

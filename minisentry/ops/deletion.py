@@ -14,11 +14,11 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
+from ..backends import get_backend_for_kind
+from ..models import Counter, Event, Issue
+from ..storage.blobkeys import blob_key
+from ..storage.index import database, write_transaction
 from . import alerts
-from .backends import get_backend_for_kind
-from .blobkeys import blob_key
-from .index import database, write_transaction
-from .models import Counter, Event, Issue
 
 CHUNK = 5000
 

@@ -7,9 +7,13 @@ them to the backend through its own database connection. Whatever fails, a batch
 spooled to disk, or (when the spool cannot be written either) counted as dropped; a snapshot that
 does not fit in the queue is counted as dropped, and the count is stored and logged.
 
-Fork safety: the writer holds its work lock while it imports what it runs (once, before its
-loop) and while it handles a batch; ``os.fork()`` waits for that lock, so a child never inherits
-a half-imported module or a half-written batch, and starts a clean writer of its own.
+The writer imports nothing once it runs: what it runs on a batch (``capture.stages``: prepare,
+store, count, replay) uses the models, so ``apps.py`` hands it over once Django's apps are ready;
+this module itself is importable from ``settings.py``.
+
+Fork safety: the writer holds its work lock while it handles a batch, and releases it only with
+its database connections closed; ``os.fork()`` waits for that lock, so a child never inherits a
+half-written batch or an open connection, and starts a clean writer of its own.
 """
 
 import atexit
@@ -18,9 +22,13 @@ import os
 import threading
 import time
 from collections import deque
-from types import SimpleNamespace
+from types import ModuleType
 
-from . import codec, conf, spool
+from django.db import close_old_connections, connections
+
+from .. import conf
+from ..processing import codec
+from . import spool
 
 logger = logging.getLogger("minisentry")
 
@@ -40,21 +48,11 @@ def byte_size(payload: bytes | dict) -> int:
     return len(payload) if isinstance(payload, bytes) else 0
 
 
-def load_stages() -> SimpleNamespace:
-    """What the writer thread runs. Imported once, under the work lock: the models need Django's
-    app registry, which is not ready when ``settings.py`` imports minisentry."""
-    from . import alerts, backends, index, prepare
-
-    return SimpleNamespace(
-        prepare=prepare.prepare, get_backend=backends.get_backend, notify=alerts.notify, count=index.count,
-    )
-
-
 class Writer:
     def __init__(self):
         self._reset()
         self._exit_registered = False
-        self._stages: SimpleNamespace | None = None
+        self._stages: ModuleType | None = None
         os.register_at_fork(before=self._before_fork, after_in_parent=self._after_fork, after_in_child=self._reset)
 
     def _reset(self) -> None:
@@ -167,15 +165,13 @@ class Writer:
 
     # writer thread ----------------------------------------------------------------------------
 
-    def _run(self) -> None:
-        from django.apps import apps
+    def use(self, stages: ModuleType) -> None:
+        """Run ``stages`` (``minisentry.capture.stages``) on batches; ``apps.py`` calls this."""
+        self._stages = stages
 
-        while not apps.ready:  # events captured while Django starts wait for it
+    def _run(self) -> None:
+        while self._stages is None:  # events captured while Django starts wait for it
             time.sleep(0.05)
-        try:
-            self.stages()
-        except Exception:  # each batch tries again, and is spooled while this fails
-            logger.exception("minisentry: the writer cannot load its stages")
         while True:
             with self._cond:
                 while not self._queue and not self._dropped_unsaved and not self._count_due():
@@ -213,16 +209,8 @@ class Writer:
     def _count_due(self) -> bool:
         return bool(self._dropped_retry) and time.monotonic() >= self._retry_at
 
-    def stages(self) -> SimpleNamespace:
-        with self._work:
-            if self._stages is None:
-                self._stages = load_stages()
-            return self._stages
-
     @staticmethod
     def _close_connections() -> None:
-        from django.db import connections
-
         for connection in connections.all(initialized_only=True):
             try:
                 connection.close()
@@ -243,7 +231,7 @@ class Writer:
             self._last_warning = now
             logger.error("minisentry: dropped event(s) because %s; %d dropped so far", reason, total)
         try:
-            self.stages().count("dropped", n)
+            self._stages.count("dropped", n)
         except Exception:
             logger.exception("minisentry: could not store the dropped-events counter; retrying")
             with self._cond:
@@ -256,18 +244,17 @@ class Writer:
     def _write(self, batch: list[bytes | dict]) -> None:
         """Store the batch; what cannot be stored is spooled. Never raises."""
         try:
-            stages = self.stages()
             records, unreadable = [], []
             for payload in batch:
                 try:
-                    records.append(stages.prepare(payload))
+                    records.append(self._stages.prepare(payload))
                 except Exception:
                     logger.exception("minisentry: cannot prepare an event; spooling it")
                     unreadable.append(payload)
                 # Hand the GIL over between events: a thread capturing an event would otherwise wait
                 # for the switch interval (5 ms) while this one groups a whole batch.
                 time.sleep(0)
-            stored = self._save(records, stages) if records else True
+            stored = self._save(records) if records else True
         except Exception:
             logger.exception("minisentry: writing %d event(s) failed; spooling them", len(batch))
             self._keep(batch)
@@ -280,15 +267,14 @@ class Writer:
         elif records and time.monotonic() >= self._next_spool_check:
             self._replay()
 
-    def _save(self, records: list, stages: SimpleNamespace) -> bool:
-        """Index the records through the backend, with retries; False once every attempt failed."""
-        from django.db import close_old_connections
-
+    def _save(self, records: list) -> bool:
+        """Store the records (blobs, then index, then alerts), with retries; False once every
+        attempt failed."""
         delay = conf.get("RETRY_DELAY")
         for attempt in range(1, conf.get("RETRIES") + 1):
             try:
                 close_old_connections()
-                stages.notify(stages.get_backend().save(records))  # notify never raises
+                self._stages.store(records)
                 return True
             except Exception:
                 logger.warning("minisentry: storing %d event(s) failed (attempt %d)", len(records), attempt, exc_info=True)
@@ -314,7 +300,7 @@ class Writer:
     def _replay(self) -> None:
         """After a success, ingest what earlier failures left in the spool (one batch at a time)."""
         try:
-            replayed = spool.replay(limit=conf.get("BATCH_SIZE"))
+            replayed = self._stages.replay(limit=conf.get("BATCH_SIZE"))
             if replayed.stored:
                 logger.info("minisentry: replayed %d spooled event(s)", replayed.stored)
             more = len(spool.files()) > len(replayed.bad)

@@ -14,9 +14,9 @@ import urllib.request
 from django.core.mail import send_mail
 from django.urls import NoReverseMatch, reverse
 
-from . import conf
-from .index import database
-from .models import Counter, Issue
+from .. import conf
+from ..models import Counter, Issue
+from ..storage.index import database
 
 logger = logging.getLogger("minisentry")
 

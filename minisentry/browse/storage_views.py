@@ -4,7 +4,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from .storage_stats import collect
+from ..ops.stats import collect
 from .views import VIEW, page_context, protected, staff_view
 
 

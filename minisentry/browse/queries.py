@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from .index import hour
-from .models import Event, Issue, IssueHourlyCount, IssueTag, Level
+from ..models import Event, Issue, IssueHourlyCount, IssueTag, Level
+from ..storage.index import hour
 
 SORTS = {
     "last_seen": ("-last_seen", "-pk"),

@@ -14,8 +14,8 @@ from django.db import connections, router, transaction
 from django.db.models import Case, F, Model, Value, When
 from django.db.models.functions import Greatest, Least
 
-from .models import Counter, Event, Issue, IssueHash, IssueHourlyCount, IssueTag
-from .prepare import EventRecord
+from ..models import Counter, Event, Issue, IssueHash, IssueHourlyCount, IssueTag
+from ..processing.prepare import EventRecord
 
 # Any constant works: it names the advisory lock that serialises issue creation on PostgreSQL.
 _ISSUE_LOCK_ID = 0x6D696E69

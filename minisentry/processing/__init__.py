@@ -1,0 +1,2 @@
+"""Processing, on the writer thread: parse, validate and scrub an event, group it (``grouping``),
+take its index fields and compress it (``prepare``, ``scrubbing``, ``codec``). Next: ``storage``."""
