@@ -1,7 +1,8 @@
 """Grouping: Sentry's golden corpus (``../shared/grouping``) and plain unit tests.
 
-``minisentry/grouping.py`` is loaded from its file so that these tests need neither Django nor
-the rest of the package (``minisentry/__init__.py`` imports the capture machinery).
+``minisentry/grouping/`` is loaded from its folder, as a package of its own, so that these tests
+need neither Django nor the rest of minisentry (``minisentry/__init__.py`` imports the capture
+machinery).
 """
 
 import copy
@@ -26,7 +27,10 @@ UNSUPPORTED_OVERRIDE_CASES: dict[str, str] = {}
 
 
 def _load_grouping():
-    spec = importlib.util.spec_from_file_location("minisentry_grouping", ROOT / "minisentry" / "grouping.py")
+    folder = ROOT / "minisentry" / "grouping"
+    spec = importlib.util.spec_from_file_location(
+        "minisentry_grouping", folder / "__init__.py", submodule_search_locations=[str(folder)]
+    )
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
@@ -34,6 +38,8 @@ def _load_grouping():
 
 
 grouping = _load_grouping()
+api = importlib.import_module("minisentry_grouping.api")
+parameterization = importlib.import_module("minisentry_grouping.parameterization")
 
 
 def md5(*values: str) -> str:
@@ -78,7 +84,7 @@ def strict_match(name: str, case: dict) -> bool:
 def full_match(name: str, case: dict) -> bool:
     """Same set of hashes, and the same hash for every variant Sentry names."""
     event = corpus_event(name)
-    mine = {v.name: v.hash for v in grouping._calculate_variants(event) if v.hash is not None}
+    mine = {v.name: v.hash for v in api.calculate_variants(event) if v.hash is not None}
     expected = {k.replace("custom_fingerprint", "custom-fingerprint"): v["hash"] for k, v in case["variants"].items()}
     return set(grouping.get_grouping_hashes(event)) == set(case["all_hashes"]) and mine == expected
 
@@ -165,7 +171,7 @@ def test_log_messages_group_by_their_format_string():
 
 
 def test_parameterisation_of_common_values():
-    normalize = grouping._normalize_message
+    normalize = parameterization.normalize_message
     assert normalize("id 9f1c2b3a-0d4e-4f5a-8b6c-7d8e9f0a1b2c at 2024-05-01T10:00:00Z") == "id <uuid> at <date>"
     assert normalize("mail bob@example.com from 10.1.2.3 via https://x.io/a?b=1") == "mail <email> from <ip> via <url>"
     assert normalize("addr 0xdeadbeef, took 1.5 s, retry=true") == "addr <hex>, took <float> s, retry=<bool>"

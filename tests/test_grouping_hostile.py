@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from tests.test_grouping import grouping
+from tests.test_grouping import grouping, parameterization
 
 MESSAGE_BOUND = 0.1  # seconds per get_grouping() call
 HUGE_EVENT_BOUND = 2.0
@@ -105,7 +105,7 @@ def test_requests_with_8_kb_hosts_share_an_issue():
     ],
 )
 def test_parameterisation_is_still_sentrys(message, expected):
-    assert grouping._normalize_message(message) == expected
+    assert parameterization.normalize_message(message) == expected
 
 
 def frame(index: int, filler: str = "") -> dict:
