@@ -118,3 +118,67 @@ def worker_env(config: dict, spool: Path) -> dict:
         PYTHONPATH=str(ROOT),
     )
     return env
+
+
+# Headless Chromium (Debian's), logged in through the admin's login form ---------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "test-output" / "screenshots"
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        message = f"{CHROMIUM} is missing: apt-get install chromium"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls here are still sync.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            yield browser
+            browser.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+def page_opener(browser, login_url: str, submit: str, landing: str):
+    """A fixture's body: yields ``open_page(scheme)``, a new page logged in as a superuser through the
+    login form at ``login_url``; fails the test on any dialog."""
+    from django.contrib.auth.models import (
+        User,  # the models are ready once the tests run
+    )
+
+    User.objects.create_superuser("boss", "boss@example.com", "secret-pw")
+    contexts, dialogs = [], []
+
+    def open_page(scheme: str = "light"):
+        context = browser.new_context(color_scheme=scheme, viewport={"width": 1400, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(login_url)
+        page.fill("#id_username", "boss")
+        page.fill("#id_password", "secret-pw")
+        page.click(submit)
+        page.wait_for_url(landing)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert not dialogs, dialogs
+
+
+@pytest.fixture
+def open_page(browser, live_server):
+    yield from page_opener(browser, f"{live_server.url}/admin/_minisentry/", "input[type=submit]", "**/admin/_minisentry/")
+
+
+def shoot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -1,0 +1,67 @@
+"""End to end in real headless Chromium (Debian's ``chromium``): log in, filter, read, act, stay safe."""
+
+
+import pytest
+
+from minisentry.models import Issue
+
+from ..conftest import shoot
+from ..uihelpers import exception_event, issue_of, message_event, store
+
+# Payloads that would set window.pwned if the page ever ran them.
+PAYLOADS = ['<script>window.pwned=1</script>', '<img src=x onerror="window.pwned=2">',
+            '"><svg onload="window.pwned=3">', "</script><script>alert(4)</script>"]
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
+
+
+def test_filter_open_toggle_and_resolve(open_page):
+    error, warning = exception_event(), message_event("TEA")
+    store(error, warning)
+    page = open_page()
+    assert page.locator("tr.ms-issue").count() == 2
+    page.select_option("select[name=level]", "warning")
+    page.click("input[type=submit][value=Filter]")
+    assert page.locator("tr.ms-issue").count() == 1
+    assert "stock of TEA is low" in page.inner_text(".ms-issues")
+    page.select_option("select[name=level]", "")
+    page.click("input[type=submit][value=Filter]")
+
+    page.click("text=ValueError: cart total is not a number")
+    library_frame = page.locator(".ms-frame.ms-hideable").first
+    assert not library_frame.is_visible()
+    page.click("label[for=ms-full-trace]")
+    assert library_frame.is_visible()
+    page.click("label[for=ms-full-trace]")
+    assert not library_frame.is_visible()
+
+    page.click("button[value=resolve]")
+    page.wait_for_selector(".ms-status-resolved")
+    assert issue_of(error).status == Issue.Status.RESOLVED
+
+
+def test_event_payloads_never_run(open_page):
+    data = exception_event(
+        message=PAYLOADS[0], tags={"evil": PAYLOADS[1], "other": PAYLOADS[2]}, extra={"x": PAYLOADS},
+        breadcrumbs={"values": [{"message": p, "category": p, "data": {"p": p}} for p in PAYLOADS]},
+    )
+    data["exception"]["values"][-1]["value"] = PAYLOADS[3]
+    data["exception"]["values"][-1]["stacktrace"]["frames"][1]["vars"].update(dict(enumerate(PAYLOADS)))
+    store(data)
+    page = open_page()
+    page.click("a.ms-title")
+    page.wait_for_selector("#breadcrumbs")
+    for details in page.locator("details").all():  # open everything, nested values included
+        details.evaluate("element => element.open = true")
+    assert page.evaluate("window.pwned") is None
+    assert PAYLOADS[0] in page.inner_text("#breadcrumbs")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_screenshots(open_page, scheme):
+    store(exception_event(), exception_event(), message_event("TEA"), message_event("MUG", level="info"))
+    page = open_page(scheme)
+    shoot(page, f"issue-list-{scheme}")
+    page.click("text=ValueError: cart total is not a number")
+    page.wait_for_selector("#exception")
+    shoot(page, f"issue-detail-{scheme}")

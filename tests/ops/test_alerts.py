@@ -1,0 +1,76 @@
+"""Alerts: e-mail and webhook on new issues and regressions, from the writer thread, rate-limited."""
+
+import json
+import threading
+from unittest import mock
+
+from django.test import override_settings
+
+from minisentry.models import Counter, Issue
+from minisentry.ops import alerts
+
+from ..opshelpers import Sink, capture
+
+
+def alerting(sink: Sink, **options):
+    return override_settings(MINISENTRY_ALERTS={
+        "emails": ["ops@example.com"], "webhook_url": f"{sink.url}/hooks/abc",
+        "base_url": "https://errors.example.com/", **options,
+    })
+
+
+def test_new_issue_and_regression_alerts(backend, mailoutbox):
+    threads = []
+    real_send_mail = alerts.send_mail
+
+    def spy(*args, **kwargs):
+        threads.append(threading.current_thread().name)
+        return real_send_mail(*args, **kwargs)
+
+    with Sink() as sink, alerting(sink), mock.patch("minisentry.ops.alerts.send_mail", spy):
+        capture(3, "a")
+        capture(1, "a")  # not new: no alert
+        issue = Issue.objects.get()
+        assert threads == ["minisentry-writer"]
+        [mail] = mailoutbox
+        assert mail.subject == "[minisentry] New issue: issue a" and mail.to == ["ops@example.com"]
+        assert f"https://errors.example.com/admin/_minisentry/issues/{issue.pk}/" in mail.body
+        assert "Events: 3" in mail.body
+        [(path, headers, body)] = sink.requests
+        assert path == "/hooks/abc" and headers["Content-Type"] == "application/json"
+        payload = json.loads(body)
+        assert payload["text"].startswith("*New issue*: issue a <https://errors.example.com/")
+        assert payload["minisentry"]["event"] == "new_issue" and payload["minisentry"]["issue"] == issue.pk
+
+        Issue.objects.update(status=Issue.Status.RESOLVED)
+        capture(1, "a")  # a regression within the rate limit: no alert
+        assert len(mailoutbox) == 1 and len(sink.requests) == 1
+        Issue.objects.update(status=Issue.Status.RESOLVED)
+        with alerting(sink, rate_limit_seconds=0):
+            capture(1, "a")
+        assert mailoutbox[-1].subject == "[minisentry] Regression: issue a"
+        assert json.loads(sink.requests[-1][2])["minisentry"]["event"] == "regression"
+        assert len(mailoutbox) == 2 and len(sink.requests) == 2
+
+
+def test_failing_webhook_is_logged_and_never_stops_the_writer(backend, mailoutbox, caplog):
+    with Sink(status=500) as sink, alerting(sink, timeout=1):
+        capture(2, "a")
+    with override_settings(MINISENTRY_ALERTS={"webhook_url": "http://127.0.0.1:9/nothing-listens", "timeout": 1}):
+        capture(2, "b")
+    assert Issue.objects.get(title="issue a").event_count == 2
+    assert Issue.objects.get(title="issue b").event_count == 2
+    assert len(mailoutbox) == 1  # the e-mail of issue a still went out
+    assert caplog.text.count("could not post the alert") == 2
+
+
+def test_no_alerts_without_settings(backend, mailoutbox):
+    capture(1, "a")
+    assert mailoutbox == [] and not Counter.objects.filter(name__startswith="alert:").exists()
+
+
+def test_rate_limit_is_per_issue_and_shared(db):
+    assert alerts.claim(1, 300) and not alerts.claim(1, 300)
+    assert alerts.claim(2, 300)
+    Counter.objects.filter(name="alert:1").update(value=0)
+    assert alerts.claim(1, 300)
