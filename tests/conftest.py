@@ -81,6 +81,11 @@ def backend_config(kind: str, tmp_path: Path, request) -> dict:
     return {"BACKEND": "minisentry.backends.database.DatabaseBackend"}
 
 
+# For tests whose subject is not the blob store: one store is enough (the others' share of what
+# they test is covered by the tests that run on every store).
+single_backend = pytest.mark.parametrize("backend", ["filesystem"], indirect=True)
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request, tmp_path, transactional_db):
     """Each test using it runs once per backend, with a private spool directory."""

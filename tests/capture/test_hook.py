@@ -17,6 +17,8 @@ from minisentry.models import (
     IssueTag,
 )
 
+from ..conftest import single_backend
+
 log = logging.getLogger("tests.app")
 
 
@@ -80,6 +82,7 @@ def test_events_load_exactly_as_the_sdk_produced_them(sentry, backend):
     assert exc["stacktrace"]["frames"][-1]["function"] == "parse_order"
 
 
+@single_backend
 def test_logging_one_format_string_makes_one_issue(sentry):
     for user_id in (3, 17, 99, 1024):
         log.error("user %s could not log in from %s", user_id, f"10.0.0.{user_id % 250}")
@@ -94,6 +97,7 @@ def test_logging_one_format_string_makes_one_issue(sentry):
     assert "user %s could not log in from %s" in login.grouped_by
 
 
+@single_backend
 def test_custom_fingerprint_merges_different_errors(sentry):
     for site in (parse_order, load_user, charge):
         with sentry.new_scope() as scope:
@@ -107,6 +111,7 @@ def test_custom_fingerprint_merges_different_errors(sentry):
     assert Issue.objects.count() == 2
 
 
+@single_backend
 def test_default_in_fingerprint_keeps_default_grouping_apart(sentry):
     for tenant in ("a", "b"):
         with sentry.new_scope() as scope:
@@ -152,6 +157,7 @@ def test_capture_inside_aborted_transaction_is_stored(sentry):
     assert Issue.objects.get().event_count == 1
 
 
+@single_backend
 def test_resolved_issue_reopens_as_regression(sentry):
     capture_from(charge, 1, sentry)
     assert minisentry.flush(30)
@@ -162,6 +168,7 @@ def test_resolved_issue_reopens_as_regression(sentry):
     assert (issue.status, issue.is_regression, issue.event_count) == ("unresolved", True, 2)
 
 
+@single_backend
 def test_tags_and_hourly_counts(sentry):
     for n in range(3):
         with sentry.new_scope() as scope:
@@ -174,6 +181,7 @@ def test_tags_and_hourly_counts(sentry):
     assert IssueHourlyCount.objects.get().count == 3
 
 
+@single_backend
 def test_send_true_returns_the_event_and_ignore_errors_skips(backend):
     hook = minisentry.store(send=True, ignore_errors=(KeyError, "builtins.RuntimeError"))
     event = {"event_id": uuid.uuid4().hex, "message": "kept", "level": "warning"}
@@ -187,6 +195,7 @@ def test_send_true_returns_the_event_and_ignore_errors_skips(backend):
     assert Issue.objects.get().level == "warning"
 
 
+@single_backend
 def test_events_the_sdk_keeps_using_are_stored_as_they_were_captured(backend):
     sent = {"event_id": uuid.uuid4().hex, "message": "as sent", "level": "warning"}
     assert minisentry.store(send=True)(sent, {}) is sent
@@ -199,6 +208,7 @@ def test_events_the_sdk_keeps_using_are_stored_as_they_were_captured(backend):
     assert sorted(e.load()["message"] for e in Event.objects.all()) == ["as captured", "as sent"]
 
 
+@single_backend
 def test_callback_errors_are_swallowed(backend, caplog):
     def broken(_):
         raise RuntimeError("callback bug")

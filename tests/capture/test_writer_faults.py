@@ -37,6 +37,7 @@ def dropped_in_db() -> int:
     return Counter.objects.filter(name="dropped").values_list("value", flat=True).first() or 0
 
 
+@pytest.mark.parametrize("backend", ["filesystem"], indirect=True)
 def test_a_stage_that_fails_spools_the_batch(backend, monkeypatch):
     """Storing raises something no retry expects (here an ImportError, as a half-imported module in
     a forked child did): every event of the batch is spooled, and a replay stores them."""

@@ -2,14 +2,18 @@
 
 import json
 import threading
+from datetime import timedelta
 from unittest import mock
 
 from django.test import override_settings
 
+import minisentry
+from minisentry.capture.writer import writer
 from minisentry.models import Counter, Issue
 from minisentry.ops import alerts
 
-from ..opshelpers import Sink, capture
+from ..conftest import single_backend
+from ..opshelpers import NOW, Sink, capture, make_event
 
 
 def alerting(sink: Sink, **options):
@@ -19,6 +23,16 @@ def alerting(sink: Sink, **options):
     })
 
 
+def capture_in_one_batch(n: int, issue: str) -> None:
+    """``n`` events the writer takes in one batch: it cannot start one while the test holds its lock."""
+    hook = minisentry.store()
+    with writer._work:
+        for i in range(n):
+            hook(make_event(issue, NOW - timedelta(seconds=n - i)), {})
+    assert minisentry.flush(60)
+
+
+@single_backend
 def test_new_issue_and_regression_alerts(backend, mailoutbox):
     threads = []
     real_send_mail = alerts.send_mail
@@ -28,7 +42,7 @@ def test_new_issue_and_regression_alerts(backend, mailoutbox):
         return real_send_mail(*args, **kwargs)
 
     with Sink() as sink, alerting(sink), mock.patch("minisentry.ops.alerts.send_mail", spy):
-        capture(3, "a")
+        capture_in_one_batch(3, "a")
         capture(1, "a")  # not new: no alert
         issue = Issue.objects.get()
         assert threads == ["minisentry-writer"]
@@ -53,6 +67,7 @@ def test_new_issue_and_regression_alerts(backend, mailoutbox):
         assert len(mailoutbox) == 2 and len(sink.requests) == 2
 
 
+@single_backend
 def test_failing_webhook_is_logged_and_never_stops_the_writer(backend, mailoutbox, caplog):
     with Sink(status=500) as sink, alerting(sink, timeout=1):
         capture(2, "a")
@@ -64,6 +79,7 @@ def test_failing_webhook_is_logged_and_never_stops_the_writer(backend, mailoutbo
     assert caplog.text.count("could not post the alert") == 2
 
 
+@single_backend
 def test_no_alerts_without_settings(backend, mailoutbox):
     capture(1, "a")
     assert mailoutbox == [] and not Counter.objects.filter(name__startswith="alert:").exists()

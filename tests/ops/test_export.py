@@ -10,6 +10,7 @@ from sentry_sdk.envelope import Envelope
 
 from minisentry.models import Event, Issue
 
+from ..conftest import single_backend
 from ..opshelpers import NOW, Sink, capture
 
 
@@ -38,6 +39,7 @@ def test_json_lines_with_filters(backend, tmp_path):
     assert [json.loads(x) for x in target.read_text().splitlines()] == recent_b
 
 
+@single_backend
 def test_forward_to_a_dsn(backend):
     events = capture(150, "a")  # more than the transport's queue at once
     with Sink() as sink:
@@ -51,6 +53,7 @@ def test_forward_to_a_dsn(backend):
     assert sent[0] == Event.objects.get(pk=sent[0]["event_id"]).load()
 
 
+@single_backend
 def test_invalid_dsn_is_an_error(backend):
     with pytest.raises(CommandError, match="Invalid DSN"):
         export("--to-dsn", "not a dsn")
