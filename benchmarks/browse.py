@@ -80,8 +80,9 @@ def fill(issues: int, events: int) -> list[tuple[int, str]]:
     span = timedelta(days=30).total_seconds()
     first_id = None
     with transaction.atomic(), connection.cursor() as cursor:
-        with Bulk(cursor, "minisentry_issue", "fingerprint, title, culprit, message, level, status, is_regression, "
-                  "platform, grouped_by, first_seen, last_seen, event_count, environment, release, first_release") as copy:
+        columns = ("fingerprint, title, culprit, message, level, status, is_regression, "
+                   "platform, grouped_by, first_seen, last_seen, event_count, environment, release, first_release")
+        with Bulk(cursor, "minisentry_issue", columns) as copy:
             for i in range(issues):
                 last = now - timedelta(seconds=rng.random() * span / 10)
                 copy.write_row((uuid.uuid4().hex, f"{rng.choice(['ValueError', 'KeyError', 'TypeError'])}: "

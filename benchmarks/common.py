@@ -37,7 +37,7 @@ def setup(db: str = "sqlite", backend: str = "filesystem") -> Path:
     config = {"filesystem": {"BACKEND": "minisentry.backends.filesystem.FileSystemBackend",
                              "OPTIONS": {"location": str(work / "blobs")}},
               "database": {"BACKEND": "minisentry.backends.database.DatabaseBackend"},
-              "s3": _s3_config} [backend]
+              "s3": _s3_config}[backend]
     os.environ["MINISENTRY_TEST_BACKEND"] = json.dumps(config() if callable(config) else config)
     sys.path.insert(0, str(ROOT))
     import django

@@ -131,6 +131,8 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "test-output" / "screenshots"
+
+
 @pytest.fixture(scope="module")
 def browser():
     if not os.path.exists(CHROMIUM):
@@ -181,7 +183,9 @@ def page_opener(browser, login_url: str, submit: str, landing: str):
 
 @pytest.fixture
 def open_page(browser, live_server):
-    yield from page_opener(browser, f"{live_server.url}/admin/_minisentry/", "input[type=submit]", "**/admin/_minisentry/")
+    yield from page_opener(
+        browser, f"{live_server.url}/admin/_minisentry/", "input[type=submit]", "**/admin/_minisentry/"
+    )
 
 
 def shoot(page, name: str) -> None:

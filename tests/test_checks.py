@@ -22,7 +22,8 @@ def test_bad_backend_path_is_e001():
 
 
 def test_bad_backend_option_is_e001(tmp_path):
-    assert ids(MINISENTRY_BACKEND={"BACKEND": FS, "OPTIONS": {"location": tmp_path, "bucket": "x"}}) == {"minisentry.E001"}
+    config = {"BACKEND": FS, "OPTIONS": {"location": tmp_path, "bucket": "x"}}
+    assert ids(MINISENTRY_BACKEND=config) == {"minisentry.E001"}
 
 
 @pytest.mark.parametrize("root", ["MEDIA_ROOT", "STATIC_ROOT"])

@@ -23,7 +23,8 @@ class DatabaseBackend(BaseBackend):
         )
 
     def read_blob(self, key: str) -> bytes:
-        data = EventBlob.objects.using(router.db_for_read(EventBlob)).filter(key=key).values_list("data", flat=True).first()
+        blobs = EventBlob.objects.using(router.db_for_read(EventBlob))
+        data = blobs.filter(key=key).values_list("data", flat=True).first()
         if data is None:
             raise BlobMissing(key)
         return bytes(data)

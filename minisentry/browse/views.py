@@ -134,7 +134,8 @@ def event_context(issue: Issue, event: Event | None) -> dict:
 
 
 def render_event(request, issue: Issue, event: Event | None):
-    return render(request, "minisentry/issue_detail.html", page_context(request, issue.title, **event_context(issue, event)))
+    context = page_context(request, issue.title, **event_context(issue, event))
+    return render(request, "minisentry/issue_detail.html", context)
 
 
 @protected

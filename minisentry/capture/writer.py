@@ -277,7 +277,9 @@ class Writer:
                 self._stages.store(records)
                 return True
             except Exception:
-                logger.warning("minisentry: storing %d event(s) failed (attempt %d)", len(records), attempt, exc_info=True)
+                logger.warning(
+                    "minisentry: storing %d event(s) failed (attempt %d)", len(records), attempt, exc_info=True
+                )
                 self._close_connections()
                 time.sleep(delay)
                 delay *= 2

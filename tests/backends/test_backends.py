@@ -95,13 +95,15 @@ def test_s3_objects_are_private_and_deleted_in_batches(moto_endpoint, tmp_path, 
         ({"BACKEND": "minisentry.backends.filesystem.FileSystemBackend",
           "OPTIONS": {"location": "/tmp/x", "colour": "red"}}, "Invalid option(s) colour"),
         ({"BACKEND": "minisentry.backends.database.DatabaseBackend", "OPTIONS": {"x": 1}}, "Invalid option(s) x"),
-        ({"BACKEND": "minisentry.backends.s3.S3Backend", "OPTIONS": {"bucket_name": "b", "colour": 1}}, "Invalid setting"),
+        ({"BACKEND": "minisentry.backends.s3.S3Backend",
+          "OPTIONS": {"bucket_name": "b", "colour": 1}}, "Invalid setting"),
         ({"BACKEND": "minisentry.backends.s3.S3Backend"}, "needs OPTIONS['bucket_name']"),
     ],
 )
 def test_bad_configuration_is_a_typed_error(config, message):
     with override_settings(MINISENTRY_BACKEND=config):
-        with pytest.raises(InvalidBackendError, match=message.replace("(", r"\(").replace(")", r"\)").replace("[", r"\[").replace("]", r"\]")) as info:
+        pattern = message.replace("(", r"\(").replace(")", r"\)").replace("[", r"\[").replace("]", r"\]")
+        with pytest.raises(InvalidBackendError, match=pattern) as info:
             get_backend()
     assert isinstance(info.value, ImproperlyConfigured)
 

@@ -35,7 +35,8 @@ def test_admin_is_read_only(admin_client):
     assert admin_client.get(reverse("admin:minisentry_issue_add")).status_code == 403
     page = admin_client.get(reverse("admin:minisentry_issue_change", args=[issue.pk]))
     assert page.status_code == 200 and b'name="_save"' not in page.content
-    assert admin_client.post(reverse("admin:minisentry_issue_delete", args=[issue.pk]), {"post": "yes"}).status_code == 403
+    delete = admin_client.post(reverse("admin:minisentry_issue_delete", args=[issue.pk]), {"post": "yes"})
+    assert delete.status_code == 403
     event_page = admin_client.get(reverse("admin:minisentry_event_change", args=[data["event_id"]]))
     assert event_page.status_code == 200
     assert Event.objects.filter(issue=issue).exists()

@@ -96,7 +96,9 @@ class InlineCode(HTMLParser):
         if tag == "style":
             self.found.append(f"<style> at {self.getpos()}")
         self.found += [f"{tag} {name}=" for name in attrs if name.startswith("on")]
-        self.found += [f"javascript: URL in {tag}" for v in attrs.values() if (v or "").strip().startswith("javascript:")]
+        self.found += [
+            f"javascript: URL in {tag}" for v in attrs.values() if (v or "").strip().startswith("javascript:")
+        ]
 
 
 def test_django_admin_pages_keep_to_their_policy(event, admin_client):

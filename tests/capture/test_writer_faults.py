@@ -80,7 +80,8 @@ def test_a_backend_that_cannot_be_built_spools_the_batch(backend):
 def test_when_the_spool_fails_too_every_event_is_counted(backend, tmp_path):
     (tmp_path / "not-a-dir").write_text("")
     before = minisentry.stats()["dropped"]
-    broken = {"BACKEND": "minisentry.backends.filesystem.FileSystemBackend", "OPTIONS": {"location": str(tmp_path / "not-a-dir")}}
+    broken = {"BACKEND": "minisentry.backends.filesystem.FileSystemBackend",
+              "OPTIONS": {"location": str(tmp_path / "not-a-dir")}}
     with override_settings(MINISENTRY_BACKEND=broken, MINISENTRY_SPOOL_DIR=str(tmp_path / "not-a-dir" / "spool")):
         capture(6)
         assert minisentry.flush(30)
@@ -138,7 +139,8 @@ def full_disk(tmp_path):
 
 @pytest.mark.parametrize("backend", ["filesystem"], indirect=True)
 def test_a_full_spool_leaves_no_temporary_files_and_recovers(backend, tmp_path, full_disk):
-    broken = {"BACKEND": "minisentry.backends.filesystem.FileSystemBackend", "OPTIONS": {"location": str(tmp_path / "f")}}
+    broken = {"BACKEND": "minisentry.backends.filesystem.FileSystemBackend",
+              "OPTIONS": {"location": str(tmp_path / "f")}}
     (tmp_path / "f").write_text("")
     before = minisentry.stats()
     with override_settings(MINISENTRY_BACKEND=broken, MINISENTRY_SPOOL_DIR=str(full_disk / "spool")):

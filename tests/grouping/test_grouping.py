@@ -146,8 +146,11 @@ def test_fingerprint_default_expands_to_the_default_grouping():
 
 def test_custom_fingerprint_replaces_the_default_grouping():
     result = grouping.get_grouping(python_error(fingerprint=["db-timeout"]))
-    assert result == grouping.Grouping([md5("db-timeout")], "custom-fingerprint", 'custom fingerprint ["db-timeout"]', ["db-timeout"])
-    assert grouping.get_grouping_hashes(python_error("other", function="other", fingerprint=["db-timeout"])) == result.hashes
+    assert result == grouping.Grouping(
+        [md5("db-timeout")], "custom-fingerprint", 'custom fingerprint ["db-timeout"]', ["db-timeout"]
+    )
+    other = python_error("other", function="other", fingerprint=["db-timeout"])
+    assert grouping.get_grouping_hashes(other) == result.hashes
 
 
 def test_fingerprint_variables_are_resolved():
@@ -179,7 +182,8 @@ def test_parameterisation_of_common_values():
 
 
 def test_same_code_site_with_different_messages_groups_together():
-    assert grouping.get_grouping_hashes(python_error("id 1 is bad")) == grouping.get_grouping_hashes(python_error("no such key: 'x'"))
+    first = grouping.get_grouping_hashes(python_error("id 1 is bad"))
+    assert first == grouping.get_grouping_hashes(python_error("no such key: 'x'"))
 
 
 def test_different_functions_or_types_group_apart():
@@ -189,7 +193,8 @@ def test_different_functions_or_types_group_apart():
 
 
 def test_line_numbers_are_not_used():
-    assert grouping.get_grouping_hashes(python_error(lineno=10)) == grouping.get_grouping_hashes(python_error(lineno=99))
+    first = grouping.get_grouping_hashes(python_error(lineno=10))
+    assert first == grouping.get_grouping_hashes(python_error(lineno=99))
 
 
 def test_in_app_frames_make_the_primary_hash():
@@ -237,7 +242,8 @@ def test_normalize_event_does_not_mutate_its_input():
 
 
 def _frame_defaults() -> dict:
-    keys = ("raw_function", "module", "package", "filename", "abs_path", "context_line", "platform", "lineno", "colno", "in_app")
+    keys = ("raw_function", "module", "package", "filename", "abs_path", "context_line", "platform", "lineno",
+            "colno", "in_app")
     return {**dict.fromkeys(keys), "data": {}}
 
 
@@ -259,11 +265,13 @@ GARBAGE_EVENTS = [
     {"exception": [None, 1, "x", [], {"values": "nope"}], "message": ["not", "a", "string"]},
     {"exception": {"values": [{"type": 1, "value": {"a": [1, 2]}, "mechanism": [], "stacktrace": []}]}},
     {"exception": {"values": [{"type": "E", "stacktrace": {"frames": [None, {}, {"in_app": "yes", "lineno": "1"}]}}]}},
-    {"exception": {"values": [{"type": "\ud800", "value": "\udfff lone \ud83d"}]}, "fingerprint": ["\ud800", None, 1.5, True]},
+    {"exception": {"values": [{"type": "\ud800", "value": "\udfff lone \ud83d"}]},
+     "fingerprint": ["\ud800", None, 1.5, True]},
     {"logentry": {"message": "\ud800 %s", "params": "\udc00"}, "tags": [["a"], None, ["k", "\ud800"]], "sdk": "x"},
     {"threads": {"values": [{"crashed": True, "stacktrace": {"frames": [{"function": None}]}}, 5]}},
     {"threads": [{"current": 1}, {"current": True}], "stacktrace": {"frames": "abc"}},
-    {"exception": {"values": [{"value": "x" * 5_000_000, "stacktrace": {"frames": [{"module": "$$" * 500_000, "platform": "java"}]}}]}},
+    {"exception": {"values": [{"value": "x" * 5_000_000,
+                               "stacktrace": {"frames": [{"module": "$$" * 500_000, "platform": "java"}]}}]}},
     {"message": deeply_nested(10_000), "exception": {"value": deeply_nested(5_000)}, "extra": deeply_nested(100_000)},
     {"fingerprint": "{{ default }}", "checksum": ["x"], "_grouping": {"enhancements": "[[[ ] | ^^-app function:*"}},
     {"_grouping": "x", "_fingerprinting_rules": [None, {"matchers": [["type"]], "fingerprint": []}, {"matchers": "x"}]},
@@ -288,7 +296,8 @@ def test_random_garbage_never_raises():
     leaves = [None, True, 0, -1, 2**70, 1.5, float("nan"), "", "x", "\ud800", "{{ default }}", "http://a/b.js?q=1"]
     keys = ["exception", "values", "stacktrace", "frames", "type", "value", "function", "module", "filename",
             "abs_path", "in_app", "mechanism", "exception_id", "parent_id", "is_exception_group", "threads",
-            "logentry", "message", "params", "formatted", "fingerprint", "platform", "tags", "checksum", "data"]  # fmt: skip
+            "logentry", "message", "params", "formatted", "fingerprint", "platform", "tags", "checksum",
+            "data"]  # fmt: skip
 
     def garbage(depth: int):
         if depth == 0 or rng.random() < 0.3:

@@ -100,7 +100,9 @@ def test_no_grouping_module_imports_inside_a_function():
 
 def test_the_package_exports_its_entry_points_only():
     tree = ast.parse(MODULES["minisentry.grouping"].read_text())
-    exported = next(node.value for node in tree.body if isinstance(node, ast.Assign) and node.targets[0].id == "__all__")
+    exported = next(
+        node.value for node in tree.body if isinstance(node, ast.Assign) and node.targets[0].id == "__all__"
+    )
     assert ast.literal_eval(exported) == ["Grouping", "get_grouping", "get_grouping_hashes", "normalize_event"]
 
 

@@ -33,7 +33,8 @@ def register_admin_urls():
 @hooks.register("register_admin_menu_item")
 def register_errors_menu_item():
     return ErrorsMenuItem(
-        _("Errors"), reverse("minisentry_wagtail:issue_list"), name="minisentry-errors", icon_name="warning", order=9100,
+        _("Errors"), reverse("minisentry_wagtail:issue_list"),
+        name="minisentry-errors", icon_name="warning", order=9100,
     )
 
 

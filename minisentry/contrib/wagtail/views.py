@@ -148,7 +148,8 @@ class IssueDetailView(IssuePage):
 
     def get(self, request, pk: int):
         self.issue = get_object_or_404(Issue, pk=pk)
-        return self.render_to_response(self.get_context_data(**event_context(self.issue, queries.latest_event(self.issue))))
+        context = event_context(self.issue, queries.latest_event(self.issue))
+        return self.render_to_response(self.get_context_data(**context))
 
 
 class EventDetailView(IssueDetailView):

@@ -36,7 +36,8 @@ def _exception_components(exception: dict, ev: dict, rules: Rules) -> dict[str, 
     synthetic = bool(exception["mechanism"] and exception["mechanism"]["synthetic"])
     variants = {}
     for name, stacktrace in stacktraces.items():
-        type_component = Component("type", [exception["type"]] if exception["type"] else [], False if synthetic else None)
+        type_values = [exception["type"]] if exception["type"] else []
+        type_component = Component("type", type_values, False if synthetic else None)
         if stacktrace.contributes:
             value_component = _IgnoredValue(exception["value"])
         else:

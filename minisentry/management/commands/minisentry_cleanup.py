@@ -35,7 +35,9 @@ class Command(BaseCommand):
         }
         age, per_issue, size = limits["max_age_days"], limits["max_events_per_issue"], limits["max_total_bytes"]
         if per_issue is not None and per_issue < 2:
-            raise CommandError("--max-events-per-issue must be at least 2: each issue keeps its first and latest event.")
+            raise CommandError(
+                "--max-events-per-issue must be at least 2: each issue keeps its first and latest event."
+            )
         if age is None and per_issue is None and size is None and not orphans:
             self.stdout.write(
                 "Nothing to do: give --max-age-days, --max-events-per-issue, --max-total-bytes or "

@@ -85,7 +85,8 @@ def forward(lines: Iterator[bytes], dsn: str) -> int:
     try:
         for line in lines:
             event = codec.loads(line)
-            envelope = Envelope(headers={"event_id": event.get("event_id"), "sent_at": format_timestamp(datetime.now(UTC))})
+            sent_at = format_timestamp(datetime.now(UTC))
+            envelope = Envelope(headers={"event_id": event.get("event_id"), "sent_at": sent_at})
             envelope.add_event(event)
             client.transport.capture_envelope(envelope)
             sent += 1

@@ -27,4 +27,6 @@ class Command(BaseCommand):
         )
         if replayed.bad:
             bad = replayed.bad
-            self.stderr.write(f"{len(bad)} file(s) are not readable events and were kept: {', '.join(map(str, bad[:5]))}")
+            self.stderr.write(
+                f"{len(bad)} file(s) are not readable events and were kept: {', '.join(map(str, bad[:5]))}"
+            )

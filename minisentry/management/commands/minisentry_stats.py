@@ -22,7 +22,8 @@ class Command(BaseCommand):
         lines = [
             f"Issues:         {stats.issues}",
             f"Events:         {stats.events}",
-            f"Stored:         {filesizeformat(stats.blob_bytes)} compressed, {filesizeformat(stats.raw_bytes)} raw ({ratio})",
+            f"Stored:         {filesizeformat(stats.blob_bytes)} compressed, "
+            f"{filesizeformat(stats.raw_bytes)} raw ({ratio})",
             *(
                 f"  {b.kind + ':':14}{b.events} blob(s), {filesizeformat(b.blob_bytes)} compressed, "
                 f"{filesizeformat(b.raw_bytes)} raw"
@@ -34,4 +35,3 @@ class Command(BaseCommand):
             f"Dropped events: {stats.dropped_events}",
         ]
         self.stdout.write("\n".join(lines))
-

@@ -31,7 +31,8 @@ def editor(name: str, *perms: str, admin_access: bool = True):
     """A Wagtail editor (not Django staff) with ``perms`` on issues."""
     user = make_user(name, *perms, staff=False)
     if admin_access:
-        user.user_permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+        access_admin = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+        user.user_permissions.add(access_admin)
     return user
 
 
@@ -185,7 +186,8 @@ def test_detail_renders_the_event_in_wagtails_frame(event, admin_client):
     html = admin_client.get(url("issue_detail", issue.pk)).content.decode()
     for text in ("ValueError", "KeyError", "shop/views.py", 'class="ms-error-line"', "cart 7 loaded",
                  "https://shop.example/checkout/7/", "ada@example.com", "CPython", "truncated (original length 3002)",
-                 "w-breadcrumbs", "wagtail-sidebar", url("event_json", event["event_id"]), url("issue_events", issue.pk),
+                 "w-breadcrumbs", "wagtail-sidebar", url("event_json", event["event_id"]),
+                 url("issue_events", issue.pk),
                  url("issue_list") + "?status=all&amp;q=plan%3A%22pro%22"):
         assert text in html, text
     assert reverse("minisentry:issue_list") not in html  # every link stays in Wagtail's admin
