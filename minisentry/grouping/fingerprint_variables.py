@@ -58,18 +58,19 @@ _FINGERPRINT_VARIABLES: dict[str, tuple[Callable[[dict], Any], str]] = {
     "transaction": (lambda ev: as_str(ev.get("transaction")), "<no-transaction>"),
     "message": (lambda ev: event_message(ev) or _last_exception(ev).get("value"), "<no-message>"),
     "type": (lambda ev: _last_exception(ev).get("type"), "<no-type>"),
-    "error.type": (lambda ev: _last_exception(ev).get("type"), "<no-type>"),
     "value": (lambda ev: _last_exception(ev).get("value"), "<no-value>"),
-    "error.value": (lambda ev: _last_exception(ev).get("value"), "<no-value>"),
     "function": (lambda ev: _crash_frame(ev).get("function"), "<no-function>"),
-    "stack.function": (lambda ev: _crash_frame(ev).get("function"), "<no-function>"),
     "path": (lambda ev: _crash_frame(ev).get("abs_path"), "<no-abs-path>"),
-    "stack.abs_path": (lambda ev: _crash_frame(ev).get("abs_path"), "<no-abs-path>"),
     "stack.filename": (lambda ev: _crash_frame(ev).get("filename"), "<no-filename>"),
     "module": (lambda ev: _crash_frame(ev).get("module"), "<no-module>"),
-    "stack.module": (lambda ev: _crash_frame(ev).get("module"), "<no-module>"),
     "package": (lambda ev: _crash_frame(ev).get("package"), "<no-package>"),
-    "stack.package": (lambda ev: _crash_frame(ev).get("package"), "<no-package>"),
     "level": (lambda ev: as_str(ev.get("level")), "<no-level>"),
     "logger": (lambda ev: as_str(ev.get("logger")), "<no-logger>"),
 }
+# Sentry's other spellings of the same variables.
+_FINGERPRINT_VARIABLES.update({
+    alias: _FINGERPRINT_VARIABLES[name] for alias, name in {
+        "error.type": "type", "error.value": "value", "stack.function": "function",
+        "stack.abs_path": "path", "stack.module": "module", "stack.package": "package",
+    }.items()
+})
