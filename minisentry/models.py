@@ -76,6 +76,19 @@ class Issue(models.Model):
     release = models.CharField(max_length=200, blank=True)
     first_release = models.CharField(max_length=200, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    regressed_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When an event last reopened the resolved issue.")
+    )
+    regressed_release = models.CharField(
+        max_length=200, blank=True, help_text=_("Release of the event that last reopened it.")
+    )
+    user_count = models.BigIntegerField(
+        default=0, help_text=_("Distinct users affected (user id, else email, username, IP).")
+    )
+    sampled_out = models.BigIntegerField(
+        default=0,
+        help_text=_("Events counted during an error storm but stored without a row or a blob."),
+    )
 
     class Meta:
         ordering = ["-last_seen"]
@@ -85,6 +98,7 @@ class Issue(models.Model):
             models.Index(fields=["status", "-last_seen", "-id"], name="ms_issue_status_last_id"),
             models.Index(fields=["status", "-first_seen", "-id"], name="ms_issue_status_first_id"),
             models.Index(fields=["status", "-event_count", "-id"], name="ms_issue_status_count_id"),
+            models.Index(fields=["status", "-user_count", "-id"], name="ms_issue_status_users_id"),
             models.Index(fields=["-last_seen", "-id"], name="ms_issue_last_id"),
             # the issue list's environment and release choices (SELECT DISTINCT) read only these
             models.Index(fields=["environment"], name="ms_issue_environment"),
@@ -111,6 +125,10 @@ class Event(models.Model):
     release = models.CharField(max_length=200, blank=True)
     server_name = models.CharField(max_length=128, blank=True)
     transaction = models.CharField(max_length=200, blank=True)
+    user = models.CharField(
+        max_length=200, blank=True,
+        help_text=_("The event's user as its tag reads: id:…, else email:…, username:… or ip:…."),
+    )
     backend = models.CharField(max_length=16, help_text=_("Kind of blob store holding the JSON."))
     blob_size = models.PositiveIntegerField(help_text=_("Compressed bytes in the blob store."))
     raw_size = models.PositiveIntegerField(help_text=_("Bytes of the event's JSON."))

@@ -40,6 +40,7 @@ class EventRecord:
     hashes: list[str]
     grouped_by: str
     tags: list[tuple[str, str]] = field(default_factory=list)
+    user: str = ""  # the user tag's value: id:…, else email:…, username:… or ip:…
     payload: bytes = b""
     blob: bytes = b""
 

@@ -37,7 +37,7 @@ def write_transaction(using: str):
 
 
 _EVENT_COLUMNS = ("event_id", "issue_id", "timestamp", "level", "environment", "release", "server_name",
-                  "transaction", "backend", "blob_size", "raw_size")
+                  "transaction", "user", "backend", "blob_size", "raw_size")
 
 
 def insert(connection, model: type[Model], columns: Sequence[str], rows: list[tuple]) -> None:
@@ -86,7 +86,7 @@ def store(records: Sequence[EventRecord], backend: str) -> Stored:
         issue_of, result.new_issues = _resolve_issues(records, connection)
         insert(connection, Event, _EVENT_COLUMNS, [
             (r.event_id, issue_of[r.event_id], r.timestamp, r.level, r.environment, r.release,
-             r.server_name, r.transaction, backend, len(r.blob), len(r.payload))
+             r.server_name, r.transaction, r.user, backend, len(r.blob), len(r.payload))
             for r in records
         ])  # fmt: skip
         by_issue = defaultdict(list)
