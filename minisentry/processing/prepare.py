@@ -15,7 +15,7 @@ from .. import conf
 from ..grouping import get_grouping
 from ..models import Level
 from ..storage.blobkeys import blob_key
-from . import codec, scrubbing
+from . import codec, legacy, scrubbing
 
 logger = logging.getLogger("minisentry")
 
@@ -57,6 +57,7 @@ def prepare(payload: bytes | dict) -> EventRecord:
         raise ValueError(f"an event must be a JSON object, not {type(event).__name__}")
     if scrubbing.scrub(event, payload):
         payload = codec.dumps(event)  # only then: the common path stores the snapshot as it came
+    event = legacy.modernize(event)  # older SDKs' keys: titled and grouped like modern events
     grouping = get_grouping(event)
     level = text(event.get("level"), 16).lower()
     return EventRecord(
