@@ -73,8 +73,8 @@ def exception_stacks(event: dict) -> tuple[set[str], list[list]]:
 
 
 def threads(event: dict, meta: dict, recent_first: bool) -> tuple[list[Thread], str]:
-    """The threads, the crashed one first, then the current one; the first with a stack trace of its
-    own open, the others collapsed; a thread whose stack is an exception's is not repeated."""
+    """The threads, the crashed one first, then the current one; that first one open, the others
+    collapsed; a thread whose stack is an exception's is not repeated (and not opened)."""
     raw = [(i, t) for i, t in enumerate(values_of(event.get("threads"))) if isinstance(t, dict)]
     raw.sort(key=lambda it: (it[1].get("crashed") is not True, it[1].get("current") is not True, it[0]))
     linked_ids, exc_stacks = exception_stacks(event)
@@ -89,9 +89,8 @@ def threads(event: dict, meta: dict, recent_first: bool) -> tuple[list[Thread], 
             same_as_exception=bool(frames) and (thread_id in linked_ids or frames in exc_stacks),
             **stack(thread.get("stacktrace"), meta_at(meta, "threads", "values", index, "stacktrace"), recent_first),
         ))
-    first = next((t for t in result if t.frames and not t.same_as_exception), None)
-    if first is not None:
-        first.is_open = True
+    if result and result[0].frames and not result[0].same_as_exception:
+        result[0].is_open = True  # the crashed (else current, else first) thread, unless shown already
     cut = len(raw) - len(result)
     return result, cut_note(cut, "more threads") if cut else ""
 
