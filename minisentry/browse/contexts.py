@@ -43,6 +43,16 @@ KNOWN = {
 }
 
 
+LABELS = {  # where the label made of the key would not read well
+    "model_id": "Model ID", "screen_dpi": "Screen DPI", "cpu_description": "CPU", "id": "ID",
+    "vendor_id": "Vendor ID", "api_type": "API type", "npot_support": "NPOT support",
+    "is_24_hour_format": "24-hour format", "device_app_hash": "Device app hash", "trace_id": "Trace ID",
+    "span_id": "Span ID", "parent_span_id": "Parent span ID", "profile_id": "Profile ID", "replay_id": "Replay ID",
+    "cloud.account.id": "Account ID", "host.id": "Host ID", "cloud.provider": "Provider", "cloud.platform": "Platform",
+    "cloud.region": "Region", "cloud.availability_zone": "Availability zone", "host.type": "Host type",
+}
+
+
 def context_type(name: str, ctx: dict) -> str:
     kind = ctx.get("type")
     return kind if isinstance(kind, str) and kind else name
@@ -61,6 +71,7 @@ def contexts(event: dict, meta: dict) -> tuple[list, str]:
             fields = ("type", "value")
         if kind in KNOWN and name not in (kind, title.lower()):
             title = f"{title} ({name})"
-        result.append((title, ordered_rows(ctx, fields, ctx_meta, formats, skip=() if kind == "state" else ("type",))))
+        skip = () if kind == "state" else ("type",)
+        result.append((title, ordered_rows(ctx, fields, ctx_meta, formats, skip=skip, labels=LABELS)))
     cut = len(found) - len(result)
     return result, cut_note(cut, "more contexts") if cut else ""

@@ -110,7 +110,7 @@ def test_contexts_are_typed_tables_in_their_own_order(admin_client, namespace):
     assert "100.0 MB" in contexts  # the app's memory
     assert "2026-12-01 08:00:00 UTC" in contexts  # boot time
     assert "Charging no" in contexts and "Rooted no" in contexts and "In foreground yes" in contexts
-    assert "Is 24 hour format yes" in contexts and "Europe/Berlin" in contexts
+    assert "24-hour format yes" in contexts and "API type Vulkan" in contexts and "Europe/Berlin" in contexts
     assert "my_feature_flags" in contexts and "checkout_v2" in contexts  # an unknown context, as sent
     assert_escaped(section(page(admin_client, namespace, event), "contexts"))
 
