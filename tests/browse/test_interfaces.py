@@ -10,7 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 
 import minisentry
-from minisentry.browse.interfaces import FRAME_ORDER_COOKIE
+from minisentry.browse.interfaces import FRAME_ORDER_COOKIE, present_event
 from minisentry.grouping import get_grouping_hashes
 from minisentry.models import Event, Issue
 from minisentry.processing.legacy import modernize
@@ -275,3 +275,40 @@ def test_thousands_of_threads_images_and_contexts_are_cut_saying_so(admin_client
     assert "cut: 4,800 more images" in html and "lib199.so" in html and "lib200.so" not in html
     assert "cut: 956 more contexts" in html
     assert len(html) < 3_000_000
+
+
+HOSTILE = [
+    {"threads": [1, "x", None, {"id": {"a": 1}, "stacktrace": {"frames": "no"}}, {"stacktrace": [1]}]},
+    {"threads": {"values": {"not": "a list"}}, "stacktrace": {"frames": [None, 3, {"function": 5}]}},
+    {"debug_meta": {"images": [None, {"image_addr": "0xZZ", "image_size": "big"},
+                               {"image_addr": -5, "image_size": 2}]}},
+    {"debug_meta": [], "template": {"lineno": "x", "context_line": 5}, "contexts": {"device": [], "os": "Linux"}},
+    {"contexts": {"device": {"memory_size": "lots", "boot_time": "yesterday", "battery_level": True}}},
+    {"csp": {"blocked_uri": 5, "effective_directive": ["x"], "violated_directive": None}, "hpkp": "no"},
+    {"sentry.interfaces.Exception": "boom", "sentry.interfaces.Message": 7, "message": ["x"], "_meta": []},
+    {"exception": [None, {"stacktrace": "x"}], "stacktrace": {"frames": [{"in_app": True}]}},
+]
+
+
+@pytest.mark.parametrize("namespace", NAMESPACES)
+def test_odd_shapes_render_without_error(admin_client, namespace):
+    events = [{"event_id": f"{n:032x}", **shape} for n, shape in enumerate(HOSTILE, 1)]
+    store(*events)
+    for event in events:
+        page(admin_client, namespace, event)
+
+
+def test_context_types_by_key_or_type_with_their_own_fields():
+    event = {"contexts": {
+        "response": {"status_code": 502, "body_size": 2048},
+        "cloud": {"type": "cloud_resource", "cloud.provider": "aws", "cloud.region": "eu-west-1"},
+        "state": {"state": {"type": "redux", "value": {"cart": 2}}},
+        "profile": {"profile_id": "abc"},
+    }}
+    tables = dict(present_event(event)["contexts"])
+    rows = [(label, value) for label, value, _ in tables["Response"]]
+    assert rows == [("Status code", 502), ("Body size", "2.0\xa0KB")]
+    assert [(label, value) for label, value, _ in tables["Cloud resource (cloud)"]] == [
+        ("Provider", "aws"), ("Region", "eu-west-1")]
+    assert [(label, value) for label, value, _ in tables["State"]] == [("Type", "redux"), ("Value", {"cart": 2})]
+    assert [(label, value) for label, value, _ in tables["Profile"]] == [("Profile ID", "abc")]
