@@ -312,3 +312,15 @@ def test_context_types_by_key_or_type_with_their_own_fields():
         ("Provider", "aws"), ("Region", "eu-west-1")]
     assert [(label, value) for label, value, _ in tables["State"]] == [("Type", "redux"), ("Value", {"cart": 2})]
     assert [(label, value) for label, value, _ in tables["Profile"]] == [("Profile ID", "abc")]
+
+
+def test_a_thread_with_the_exceptions_frames_is_not_repeated_even_unlinked():
+    event = java_event()
+    del event["exception"]["values"][0]["thread_id"]  # no link: the same frames still tell
+    threads = present_event(event)["threads"]
+    assert [(t.name, t.same_as_exception, t.is_open) for t in threads[:2]] == [
+        ("main", True, False), ("FinalizerDaemon", False, False)]
+    del event["exception"]
+    threads = present_event(event)["threads"]
+    assert [(t.name, t.same_as_exception, t.is_open) for t in threads[:2]] == [
+        ("main", False, True), ("FinalizerDaemon", False, False)]  # no exception: the crashed thread open
