@@ -188,7 +188,7 @@ def frame(raw: dict, meta: dict, full: bool = True) -> Frame:
         package_path=package_path,
         instruction_addr=clip(str(raw.get("instruction_addr") or "")),
         symbol=symbol if symbol != function else "",
-        addr_mode=clip(str(raw.get("addr_mode") or "")),
+        addr_mode=clip(str(raw.get("addr_mode") or "")) if raw.get("addr_mode") != "abs" else "",  # abs: the default
     )
 
 

@@ -95,7 +95,7 @@ def cocoa_event() -> dict:
                 "symbol": symbol or function, "addr_mode": "abs"}
 
     app = "/private/var/containers/Bundle/Application/1B2C/Shop.app/Shop"
-    frames = [frame("0x1a9c4e0f4", "/usr/lib/system/libdyld.dylib", "start", False),
+    frames = [{**frame("0x1a9c4e0f4", "/usr/lib/system/libdyld.dylib", "start", False), "addr_mode": "rel:2"},
               frame("0x1000a2b10", app, "main", True),
               {**frame("0x1000a3c44", app, "-[CheckoutViewController pay:]", True, "$s4Shop8CheckoutC3payyyF"),
                "filename": "CheckoutViewController.swift", "lineno": 88}]

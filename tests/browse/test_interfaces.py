@@ -44,7 +44,7 @@ def stored_page(client, namespace: str, event: dict) -> str:
 
 def section(html: str, name: str) -> str:
     """The HTML of the page's ``<section id=name>``."""
-    match = re.search(rf'<section class="ms-section" id="{name}">(.*?)</section>', html, re.S)
+    match = re.search(rf'<section class="ms-section[^"]*" id="{name}">(.*?)</section>', html, re.S)
     assert match, f"no {name} section"
     return match.group(1)
 
@@ -137,6 +137,7 @@ def test_native_frames_and_debug_images(admin_client, namespace):
     assert '<code class="ms-package" title="{}">Shop</code>'.format(
         "/private/var/containers/Bundle/Application/1B2C/Shop.app/Shop") in exception  # beside the file
     assert "CheckoutViewController.swift" in exception
+    assert "address mode <code>rel:2</code>" in exception and "<code>abs</code>" not in exception  # abs: the default
     assert "-[CheckoutViewController pay:]" in exception and "$s4Shop8CheckoutC3payyyF" in exception
     images = section(html, "images")
     assert "Loaded images (3)" in text(images)

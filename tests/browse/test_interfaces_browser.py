@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from ..conftest import page_opener
 from ..uihelpers import store
-from .platform_events import java_event
+from .platform_events import cocoa_event, csp_event, java_event
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
@@ -50,4 +50,20 @@ def test_java_threads_at_desktop_and_phone_width(request, live_server, tmp_path,
     assert not library.is_visible() and page.locator("#threads .ms-more-frames >> nth=0").is_visible()
     page.click("label[for=ms-full-trace-threads]")
     assert library.is_visible()
+    print(f"screenshots: {tmp_path}")
+
+
+@pytest.mark.parametrize("make", [cocoa_event, csp_event], ids=["cocoa", "csp"])
+def test_native_and_security_events_fit_a_phone(open_page, live_server, tmp_path, make):
+    event = make()
+    store(event)
+    page = open_page("dark")
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(live_server.url + reverse("minisentry:event_detail", args=[event["event_id"]]))
+    for details in page.locator("#images details, #threads details").all():
+        details.evaluate("element => element.open = true")
+    for part in ("exception", "threads", "images", "security"):
+        if page.locator(f"#{part}").count():
+            page.locator(f"#{part}").screenshot(path=str(tmp_path / f"{make.__name__}-390-{part}.png"))
+    assert page.evaluate(OVERFLOW) <= 0, "the page scrolls sideways on a phone"
     print(f"screenshots: {tmp_path}")
