@@ -325,3 +325,12 @@ def test_a_thread_with_the_exceptions_frames_is_not_repeated_even_unlinked():
     threads = present_event(event)["threads"]
     assert [(t.name, t.same_as_exception, t.is_open) for t in threads[:2]] == [
         ("main", False, True), ("FinalizerDaemon", False, False)]  # no exception: the crashed thread open
+
+
+def test_a_legacy_request_body_is_scrubbed_like_a_modern_one():
+    event = legacy_template_event()
+    event["sentry.interfaces.Http"] = {**event["sentry.interfaces.Http"], "method": "POST",
+                                       "data": "card=TEA&password=hunter2"}
+    stored = store(event)[0].load()
+    assert "hunter2" not in str(stored)
+    assert "password=[Filtered]" in stored["request"]["data"]
