@@ -314,10 +314,10 @@ def request(event: dict, meta: dict) -> dict | None:
 
 
 def present(event: dict, recent_first: bool = True) -> dict:
-    """Everything the event page shows, section by section (frames most recent call first, or last)."""
+    """The event page's sections of the common interfaces (frames most recent call first, or last);
+    ``interfaces.present_event`` adds the others (threads, contexts…)."""
     meta = as_dict(event.get("_meta"))
     crumbs, crumbs_note = breadcrumbs(event, meta)
-    contexts = as_dict(event.get("contexts"))
     modules = as_dict(event.get("modules"))
     chain = exceptions(event, meta, recent_first)
     return {
@@ -329,10 +329,6 @@ def present(event: dict, recent_first: bool = True) -> dict:
         "request": request(event, meta),
         "user": pairs(event.get("user"), meta_at(meta, "user")),
         "tags": pairs(event.get("tags"), meta_at(meta, "tags")),
-        "contexts": [
-            (str(name), pairs(ctx, meta_at(meta, "contexts", name)))
-            for name, ctx in contexts.items() if isinstance(ctx, dict)
-        ],
         "extra": pairs(event.get("extra"), meta_at(meta, "extra")),
         "modules": sorted((str(k), str(v)) for k, v in modules.items()),
         "sdk": as_dict(event.get("sdk")),
