@@ -111,7 +111,13 @@ class Frame:
     in_app: bool
     context: list[tuple[int | None, str, bool]]  # (line number, text, is the error line)
     vars: list[tuple[str, object, dict]]
+    package: str = ""  # native frames: the image's (library's) name, its path, and where in it
+    package_path: str = ""
+    instruction_addr: str = ""
+    symbol: str = ""  # the raw symbol, when it differs from the function
+    addr_mode: str = ""
     omitted = False  # a row of the stack trace rendered in full (see Omitted)
+    more = False
 
 
 @dataclass
@@ -123,6 +129,16 @@ class Omitted:
     listed: list[Frame]  # one line each (no context, no variables), most recent first
     unlisted: int  # frames past :data:`LISTED_FRAMES`, not even listed
     omitted = True
+    more = False
+
+
+@dataclass
+class More:
+    """Where library frames hide while only in-app frames show: "N more frames"."""
+
+    count: int
+    omitted = False
+    more = True
 
 
 @dataclass
@@ -157,13 +173,22 @@ def context_lines(frame: dict) -> list[tuple[int | None, str, bool]]:
 
 def frame(raw: dict, meta: dict, full: bool = True) -> Frame:
     """A frame; with ``full=False`` only its one-line summary (file, function, line)."""
+    package_path = clip(str(raw.get("package") or ""))
+    package = package_path.replace("\\", "/").rsplit("/", 1)[-1]
+    function = clip(str(raw.get("function") or raw.get("symbol") or "?"))
+    symbol = clip(str(raw.get("symbol") or ""))
     return Frame(
-        filename=clip(str(raw.get("filename") or raw.get("abs_path") or raw.get("module") or "?")),
-        function=clip(str(raw.get("function") or "?")),
+        filename=clip(str(raw.get("filename") or raw.get("abs_path") or raw.get("module") or package or "?")),
+        function=function,
         lineno=raw.get("lineno"),
         in_app=raw.get("in_app") is True,
         context=context_lines(raw) if full else [],
         vars=pairs(raw.get("vars"), meta_at(meta, "vars")) if full else Rows(),
+        package=package,
+        package_path=package_path,
+        instruction_addr=clip(str(raw.get("instruction_addr") or "")),
+        symbol=symbol if symbol != function else "",
+        addr_mode=clip(str(raw.get("addr_mode") or "")) if raw.get("addr_mode") != "abs" else "",  # abs: the default
     )
 
 
@@ -179,27 +204,51 @@ def frame_rows(indexed: list[tuple[int, dict]], frames_meta: dict) -> list:
             *(frame(f, meta_at(frames_meta, i)) for i, f in indexed[-SHOWN_FRAMES:])]
 
 
-def exceptions(event: dict, meta: dict) -> list[Exception_]:
+def with_more_markers(rows: list) -> list:
+    """``rows`` with a :class:`More` row before each run of library frames."""
+    result, run = [], []
+    for row in [*rows, None]:
+        if isinstance(row, Frame) and not row.in_app:
+            run.append(row)
+            continue
+        if run:
+            result += [More(len(run)), *run]
+            run = []
+        if row is not None:
+            result.append(row)
+    return result
+
+
+def stack(stacktrace, stack_meta: dict, recent_first: bool = True) -> dict:
+    """A stack trace's rows (most recent call first, or last) and what the page says of them."""
+    frames = as_list(as_dict(stacktrace).get("frames"))
+    indexed = [(i, f) for i, f in enumerate(frames) if isinstance(f, dict)]
+    indexed = indexed[::-1] if recent_first else indexed
+    frames_meta = meta_at(stack_meta, "frames")
+    in_app = [f.get("in_app") is True for _, f in indexed]
+    rows = frame_rows(indexed, frames_meta)
+    return {
+        "frames": with_more_markers(rows) if any(in_app) and not all(in_app) else rows,
+        "frames_note": meta_note(frames_meta) or meta_note(stack_meta),
+        "has_in_app": any(in_app),
+        "all_in_app": all(in_app),
+    }
+
+
+def exceptions(event: dict, meta: dict, recent_first: bool = True) -> list[Exception_]:
     """The exception chain, the raised exception first and its causes after it."""
     result = []
     for index, exc in enumerate(values_of(event.get("exception"))):
         if not isinstance(exc, dict):
             continue
         exc_meta = meta_at(meta, "exception", "values", index)
-        stacktrace = as_dict(exc.get("stacktrace"))
-        indexed = [(i, f) for i, f in enumerate(as_list(stacktrace.get("frames"))) if isinstance(f, dict)][::-1]
-        frames_meta = meta_at(exc_meta, "stacktrace", "frames")
-        in_app = [f.get("in_app") is True for _, f in indexed]
         result.append(Exception_(
             type=clip(str(exc.get("type") or "Error")),
             value=clip(str(exc.get("value") or "")),
             value_note=meta_note(meta_at(exc_meta, "value")),
             module=clip(str(exc.get("module") or "")),
             mechanism=as_dict(exc.get("mechanism")),
-            frames=frame_rows(indexed, frames_meta),
-            frames_note=meta_note(frames_meta) or meta_note(meta_at(exc_meta, "stacktrace")),
-            has_in_app=any(in_app),
-            all_in_app=all(in_app),
+            **stack(exc.get("stacktrace"), meta_at(exc_meta, "stacktrace"), recent_first),
         ))
     return result[::-1]
 
@@ -264,13 +313,13 @@ def request(event: dict, meta: dict) -> dict | None:
     }
 
 
-def present(event: dict) -> dict:
-    """Everything the event page shows, section by section."""
+def present(event: dict, recent_first: bool = True) -> dict:
+    """The event page's sections of the common interfaces (frames most recent call first, or last);
+    ``interfaces.present_event`` adds the others (threads, contexts…)."""
     meta = as_dict(event.get("_meta"))
     crumbs, crumbs_note = breadcrumbs(event, meta)
-    contexts = as_dict(event.get("contexts"))
     modules = as_dict(event.get("modules"))
-    chain = exceptions(event, meta)
+    chain = exceptions(event, meta, recent_first)
     return {
         "exceptions": chain,
         "hideable_frames": any(e.has_in_app and not e.all_in_app for e in chain),
@@ -280,10 +329,6 @@ def present(event: dict) -> dict:
         "request": request(event, meta),
         "user": pairs(event.get("user"), meta_at(meta, "user")),
         "tags": pairs(event.get("tags"), meta_at(meta, "tags")),
-        "contexts": [
-            (str(name), pairs(ctx, meta_at(meta, "contexts", name)))
-            for name, ctx in contexts.items() if isinstance(ctx, dict)
-        ],
         "extra": pairs(event.get("extra"), meta_at(meta, "extra")),
         "modules": sorted((str(k), str(v)) for k, v in modules.items()),
         "sdk": as_dict(event.get("sdk")),

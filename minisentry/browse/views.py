@@ -25,8 +25,8 @@ from ..backends import BlobMissing, InvalidBackendError
 from ..models import Event, Issue, Level
 from ..ops.deletion import delete_issues
 from . import queries
-from .display import present
 from .frames import DJANGO_ADMIN, Frame
+from .interfaces import frame_order, present_event, remember_frame_order
 
 VIEW, CHANGE, DELETE = "minisentry.view_issue", "minisentry.change_issue", "minisentry.delete_issue"
 ISSUES_PER_PAGE = 50
@@ -118,12 +118,13 @@ def issue_list(request):
     ))
 
 
-def event_context(issue: Issue, event: Event | None) -> dict:
-    """What an issue's page shows of ``event`` (its latest, or the one asked for), in either frame."""
+def event_context(issue: Issue, event: Event | None, order: str = "recent") -> dict:
+    """What an issue's page shows of ``event`` (its latest, or the one asked for), in either frame;
+    ``order`` of frames: ``recent`` (most recent call first) or ``oldest``."""
     data, missing = None, False
     if event is not None:
         try:
-            data = present(event.load())
+            data = present_event(event.load(), order)
         except (BlobMissing, InvalidBackendError):
             missing = True
     return {
@@ -134,8 +135,8 @@ def event_context(issue: Issue, event: Event | None) -> dict:
 
 
 def render_event(request, issue: Issue, event: Event | None):
-    context = page_context(request, issue.title, **event_context(issue, event))
-    return render(request, "minisentry/issue_detail.html", context)
+    context = page_context(request, issue.title, **event_context(issue, event, frame_order(request)))
+    return remember_frame_order(request, render(request, "minisentry/issue_detail.html", context))
 
 
 @protected

@@ -7,6 +7,11 @@ import json
 from .component import Component
 from .utils import as_dict
 
+SECURITY_DESCRIPTIONS = {
+    "csp": "CSP directive and blocked URI", "hpkp": "HPKP hostname",
+    "expect-ct": "Expect-CT hostname", "expect-staple": "Expect-Staple hostname",
+}
+
 
 def describe_tree(name: str, root: Component, ev: dict) -> str:
     """What a component variant groups by, e.g. "exception type and in-app stack frames (3 frames)"."""
@@ -16,6 +21,8 @@ def describe_tree(name: str, root: Component, ev: dict) -> str:
     if winner.kind == "message":
         template = as_dict(ev.get("logentry")).get("message")
         return f"message {'template ' if template else ''}{quote(winner.children[0], 200)}"
+    if winner.kind in SECURITY_DESCRIPTIONS:
+        return SECURITY_DESCRIPTIONS[winner.kind]
     frames = winner.count("frame")
     stack = f"{'in-app ' if name == 'app' else ''}stack frames ({frames} frame{'' if frames == 1 else 's'})"
     if winner.kind in ("stacktrace", "threads"):

@@ -2,7 +2,7 @@
 
 Everything read from the event is validated here; nothing downstream sees raw input except
 the blob itself, which is the snapshot byte for byte, less what server-side scrubbing replaced
-(then it is the scrubbed event, serialized again).
+(then it is the scrubbed event, serialized again, legacy interface keys renamed to modern ones).
 """
 
 import logging
@@ -15,7 +15,7 @@ from .. import conf
 from ..grouping import get_grouping
 from ..models import Level
 from ..storage.blobkeys import blob_key
-from . import codec, scrubbing
+from . import codec, legacy, scrubbing
 
 logger = logging.getLogger("minisentry")
 
@@ -56,6 +56,7 @@ def prepare(payload: bytes | dict) -> EventRecord:
     event = codec.loads(payload)  # a dict is parsed back too: grouping reads exactly what is stored
     if not isinstance(event, dict):
         raise ValueError(f"an event must be a JSON object, not {type(event).__name__}")
+    event = legacy.modernize(event)  # older SDKs' keys: scrubbed, titled and grouped like modern events
     if scrubbing.scrub(event, payload):
         payload = codec.dumps(event)  # only then: the common path stores the snapshot as it came
     grouping = get_grouping(event)

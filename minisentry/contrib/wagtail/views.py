@@ -26,6 +26,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from minisentry.browse import queries
 from minisentry.browse.frames import Frame
+from minisentry.browse.interfaces import frame_order, remember_frame_order
 from minisentry.browse.views import (
     ISSUES_PER_PAGE,
     act_on_issues,
@@ -148,15 +149,18 @@ class IssueDetailView(IssuePage):
 
     def get(self, request, pk: int):
         self.issue = get_object_or_404(Issue, pk=pk)
-        context = event_context(self.issue, queries.latest_event(self.issue))
-        return self.render_to_response(self.get_context_data(**context))
+        return self.render_event(queries.latest_event(self.issue))
+
+    def render_event(self, event):
+        context = event_context(self.issue, event, frame_order(self.request))
+        return remember_frame_order(self.request, self.render_to_response(self.get_context_data(**context)))
 
 
 class EventDetailView(IssueDetailView):
     def get(self, request, event_id: str):
         event = get_object_or_404(Event.objects.select_related("issue"), event_id=event_id)
         self.issue = event.issue
-        return self.render_to_response(self.get_context_data(**event_context(self.issue, event)))
+        return self.render_event(event)
 
 
 class IssueEventsView(IssuePage):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from .exception import exception_strategy
 from .message import message_strategy
+from .security import security_strategy
 from .stacktrace import stacktrace_strategy
 from .threads import threads_strategy
 
-STRATEGIES = (exception_strategy, threads_strategy, stacktrace_strategy, message_strategy)
+STRATEGIES = (security_strategy, exception_strategy, threads_strategy, stacktrace_strategy, message_strategy)
