@@ -30,6 +30,7 @@ logger = logging.getLogger("minisentry")
 # zstd reserves ids below 32768 and from 2**31 on.
 FIRST_ID, LAST_ID = 32768, 2**31 - 1
 HELD_OUT = 10  # every HELD_OUT-th sample judges the trained dictionary instead of training it
+MIN_SAMPLE = 64  # smaller events are not kept as samples (zstd's trainer crashes on 1-byte ones)
 MAX_SAMPLE = 256 * 1024  # larger events are not kept as samples
 MAX_SAMPLE_BYTES = 16 * 1024 * 1024  # samples kept in memory at most; training starts there
 CACHE_SIZE = 32  # dictionaries kept in memory per process
@@ -124,7 +125,7 @@ class _Trainer:
             if self.wait > 0:
                 self.wait -= 1
                 return current
-            if len(data) <= MAX_SAMPLE:
+            if MIN_SAMPLE <= len(data) <= MAX_SAMPLE:
                 self.samples.append(data)
                 self.sample_bytes += len(data)
             if len(self.samples) >= max(settings["samples"], HELD_OUT) or self.sample_bytes >= MAX_SAMPLE_BYTES:
