@@ -154,6 +154,7 @@ class _Trainer:
             self.failed = True
             log("minisentry: training a zstd dictionary failed (%s); compressing without one", exc)
             return None
+        dictionary.precompute_compress(level=level)  # else each frame loads it again (~25 µs)
         plain = sum(len(cache.compressor(level, None).compress(s)) for s in held_out)
         trained = sum(len(cache.compressor(level, dictionary).compress(s)) for s in held_out)
         if trained > plain * (1 - settings["min_saving"]):
