@@ -11,6 +11,7 @@ already stored with other content is refused rather than overwritten.
 """
 
 import logging
+import os
 import random
 import threading
 import weakref
@@ -32,7 +33,7 @@ FIRST_ID, LAST_ID = 32768, 2**31 - 1
 HELD_OUT = 10  # every HELD_OUT-th sample judges the trained dictionary instead of training it
 MIN_SAMPLE = 64  # smaller events are not kept as samples (zstd's trainer crashes on 1-byte ones)
 MAX_SAMPLE = 256 * 1024  # larger events are not kept as samples
-MAX_SAMPLE_BYTES = 16 * 1024 * 1024  # samples kept in memory at most; training starts there
+MAX_SAMPLE_BYTES = 8 * 1024 * 1024  # samples kept in memory at most; training starts there
 CACHE_SIZE = 32  # dictionaries kept in memory per process
 
 
@@ -207,6 +208,14 @@ def store_needed(store, frames: Iterable[bytes], source=None) -> None:
                 raise DictionaryMissing(f"{store!r} holds another zstd dictionary under {key}")
         # A database store's write commits (or rolls back) with its batch: it is checked every time.
         known.add(dict_id)
+
+
+def _after_fork() -> None:
+    """A forked child's locks are its own (the parent's writer may have held one)."""
+    cache.lock, trainer.lock = threading.Lock(), threading.Lock()
+
+
+os.register_at_fork(after_in_child=_after_fork)
 
 
 @receiver(setting_changed)

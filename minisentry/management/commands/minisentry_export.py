@@ -72,8 +72,8 @@ def stored(events) -> Iterator[bytes]:
             try:
                 backend = get_backend_for_kind(kind)
                 yield dictionaries.decompress(backend.read_blob(blob_key(event_id, timestamp)), backend)
-            except BlobMissing:
-                logger.warning("minisentry: event %s has no blob; not exported", event_id)
+            except BlobMissing as exc:  # its blob, or the dictionary its blob needs
+                logger.warning("minisentry: event %s not exported, missing: %s", event_id, exc)
 
 
 def forward(lines: Iterator[bytes], dsn: str) -> int:
