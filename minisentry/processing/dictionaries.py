@@ -41,13 +41,39 @@ class DictionaryMissing(BlobMissing):
     """A frame needs a dictionary that its blob store does not hold (or holds with other content)."""
 
 
-def options() -> dict | None:
-    """``MINISENTRY_COMPRESSION_DICTIONARY`` over its defaults; None when it is turned off."""
-    value = conf.get("COMPRESSION_DICTIONARY")
-    if not value:
+def problem(value) -> str | None:
+    """What is wrong with a ``MINISENTRY_COMPRESSION_DICTIONARY`` value, or None (check E006)."""
+    if value is None or isinstance(value, bool):
         return None
-    merged = {**conf.DEFAULTS["COMPRESSION_DICTIONARY"], **(value if isinstance(value, dict) else {})}
-    return merged if merged["enabled"] else None
+    if not isinstance(value, dict):
+        return f"it must be a dict, True, False or None, not {type(value).__name__}"
+    defaults = conf.DEFAULTS["COMPRESSION_DICTIONARY"]
+    if unknown := set(value) - set(defaults):
+        return f"it has unknown key(s) {', '.join(map(repr, sorted(unknown, key=str)))}"
+    merged = {**defaults, **value}
+    for key, least in (("samples", HELD_OUT), ("retrain_after", 0), ("size", 1)):
+        if not isinstance(merged[key], int) or isinstance(merged[key], bool) or merged[key] < least:
+            return f"{key!r} must be an integer of at least {least}, not {merged[key]!r}"
+    saving = merged["min_saving"]
+    if not isinstance(saving, (int, float)) or isinstance(saving, bool) or not 0 <= saving < 1:
+        return f"'min_saving' must be a number from 0 to below 1, not {saving!r}"
+    return None
+
+
+_options = (object(), None)  # (the setting's value, what options() makes of it)
+
+
+def options() -> dict | None:
+    """``MINISENTRY_COMPRESSION_DICTIONARY`` over its defaults; None when it is turned off or
+    invalid (logged once: compression goes on without a dictionary)."""
+    global _options
+    value = conf.get("COMPRESSION_DICTIONARY")
+    if _options[0] is not value:
+        if error := problem(value):
+            logger.error("minisentry: MINISENTRY_COMPRESSION_DICTIONARY: %s; compressing without a dictionary", error)
+        merged = {**conf.DEFAULTS["COMPRESSION_DICTIONARY"], **(value if isinstance(value, dict) else {})}
+        _options = (value, merged if value and merged["enabled"] and not error else None)
+    return _options[1]
 
 
 def frame_dictionary(frame: bytes) -> int:

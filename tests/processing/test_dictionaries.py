@@ -151,6 +151,16 @@ def test_turned_off(backend, setting):
 
 
 @single_backend
+@override_settings(MINISENTRY_COMPRESSION_DICTIONARY={"samples": "many"})
+def test_an_invalid_setting_is_logged_once_and_events_are_stored_without(backend, caplog):
+    with caplog.at_level(logging.ERROR, logger="minisentry"):
+        events = capture(30)
+    assert caplog.text.count("MINISENTRY_COMPRESSION_DICTIONARY: 'samples' must be an integer") == 1
+    assert set(frame_ids(backend)) == {0}
+    assert loads() == {e["event_id"]: e for e in events}
+
+
+@single_backend
 @override_settings(MINISENTRY_COMPRESSION_DICTIONARY={"samples": 20, "retrain_after": 10, "size": 100})
 def test_training_failure_is_logged_once_and_events_are_stored_without(backend, caplog):
     with caplog.at_level(logging.DEBUG, logger="minisentry"):
