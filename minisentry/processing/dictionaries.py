@@ -82,28 +82,32 @@ def frame_dictionary(frame: bytes) -> int:
 
 
 class _Cache:
-    """Dictionaries by id (trained here or loaded from a store), the least recently used dropped
-    past CACHE_SIZE; and per store, the ids known to be stored there."""
+    """Dictionaries by id: the two this process trained last (kept: they may not be stored yet),
+    and those loaded from a store, the least recently used dropped past CACHE_SIZE; and per
+    store, the ids known to be stored there."""
 
     def __init__(self):
         self.lock = threading.Lock()
+        self.trained: OrderedDict[int, zstandard.ZstdCompressionDict] = OrderedDict()
         self.dictionaries: OrderedDict[int, zstandard.ZstdCompressionDict] = OrderedDict()
         self.stored: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self.local = threading.local()
 
-    def add(self, dictionary: zstandard.ZstdCompressionDict) -> None:
+    def add(self, dictionary: zstandard.ZstdCompressionDict, trained: bool = False) -> None:
+        kept, limit = (self.trained, 2) if trained else (self.dictionaries, CACHE_SIZE)
         with self.lock:
-            self.dictionaries[dictionary.dict_id()] = dictionary
-            while len(self.dictionaries) > CACHE_SIZE:
-                self.dictionaries.popitem(last=False)
+            kept[dictionary.dict_id()] = dictionary
+            while len(kept) > limit:
+                kept.popitem(last=False)
 
     def get(self, dict_id: int, store) -> zstandard.ZstdCompressionDict:
         """The dictionary ``dict_id``, from memory or else from ``store``; raises DictionaryMissing."""
         with self.lock:
-            dictionary = self.dictionaries.get(dict_id)
-            if dictionary is not None:
+            if dict_id in self.trained:
+                return self.trained[dict_id]
+            if dict_id in self.dictionaries:
                 self.dictionaries.move_to_end(dict_id)
-                return dictionary
+                return self.dictionaries[dict_id]
         try:
             data = store.read_blob(dictionary_key(dict_id))
         except BlobMissing:
@@ -188,7 +192,7 @@ class _Trainer:
             logger.info("minisentry: a trained zstd dictionary saves too little (%d against %d bytes); "
                         "compressing without one", trained, plain)
             return None
-        cache.add(dictionary)
+        cache.add(dictionary, trained=True)
         logger.info("minisentry: compressing with zstd dictionary %#010x (%d against %d bytes on %d events)",
                     dictionary.dict_id(), trained, plain, len(held_out))
         return dictionary
