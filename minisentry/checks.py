@@ -12,6 +12,7 @@ from .backends.filesystem import FileSystemBackend
 from .backends.s3 import PUBLIC_ACLS, S3Backend
 from .capture import spool
 from .models import Event
+from .processing import dictionaries
 
 
 def _inside(path: Path, root) -> bool:
@@ -69,6 +70,17 @@ def check_backend(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
             id="minisentry.E005",
         ))
     return errors
+
+
+@checks.register()
+def check_compression(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    if reason := dictionaries.problem(conf.get("COMPRESSION_DICTIONARY")):
+        return [checks.Error(
+            f"MINISENTRY_COMPRESSION_DICTIONARY is invalid: {reason}.",
+            hint="Events are compressed without a dictionary until it is fixed.",
+            id="minisentry.E006",
+        )]
+    return []
 
 
 @checks.register(checks.Tags.database)

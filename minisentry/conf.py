@@ -31,6 +31,12 @@ DEFAULTS = {
     # How long the interpreter waits at exit for queued events before spooling them.
     "SHUTDOWN_TIMEOUT": 5.0,
     "COMPRESSION_LEVEL": 3,
+    # A zstd dictionary trained from the first events (see processing/dictionaries.py); False or
+    # None turns it off. samples: events to train from; retrain_after: events until the next one;
+    # size: its bytes; min_saving: the share it must save on held-out events to be used.
+    "COMPRESSION_DICTIONARY": {
+        "enabled": True, "samples": 500, "retrain_after": 100_000, "size": 64 * 1024, "min_saving": 0.2,
+    },
     # Server-side scrubbing before anything is stored (see scrubbing.py); False or None turns it off.
     # fields: more key names to filter (substrings, case-insensitive); safe_fields: keys never scrubbed.
     "SCRUBBING": {"enabled": True, "fields": [], "safe_fields": [], "scrub_card_numbers": True},

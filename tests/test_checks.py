@@ -56,3 +56,15 @@ def test_wagtail_app_without_minisentry_is_e010():
         assert [m.id for m in check_minisentry_installed()] == ["minisentry.E010"]
     with override_settings(INSTALLED_APPS=[*others, "minisentry", "minisentry.contrib.wagtail"]):
         assert check_minisentry_installed() == []
+
+
+@pytest.mark.parametrize("value", [
+    "yes", {"sample": 100}, {"samples": 5}, {"size": "64k"}, {"retrain_after": True}, {"min_saving": 1.5},
+])
+def test_invalid_compression_dictionary_is_e006(value):
+    assert ids(MINISENTRY_COMPRESSION_DICTIONARY=value) == {"minisentry.E006"}
+
+
+@pytest.mark.parametrize("value", [True, False, None, {}, {"enabled": False}, {"samples": 10, "min_saving": 0}])
+def test_valid_compression_dictionary_settings_pass(value):
+    assert ids(MINISENTRY_COMPRESSION_DICTIONARY=value) == set()

@@ -10,8 +10,8 @@ from itertools import islice
 
 from django.core.exceptions import ImproperlyConfigured
 
-from ..processing import codec
-from ..storage.blobkeys import check_key
+from ..processing import codec, dictionaries
+from ..storage.blobkeys import BlobMissing, check_key  # noqa: F401 (BlobMissing: defined there, kept here)
 
 logger = logging.getLogger("minisentry")
 
@@ -27,10 +27,6 @@ def chunked(items: Iterable, size: int) -> Iterator[list]:
 
 class InvalidBackendError(ImproperlyConfigured):
     """``MINISENTRY_BACKEND`` names a backend that cannot be loaded or configured."""
-
-
-class BlobMissing(LookupError):
-    """The blob store holds no blob under that key."""
 
 
 class DaemonPool:
@@ -126,9 +122,9 @@ class BaseBackend:
         raise NotImplementedError("subclasses of BaseBackend must provide a delete_blobs() method")
 
     def iter_blobs(self) -> Iterator[tuple[str, int]]:
-        """Every stored blob as ``(key, size in bytes)``."""
+        """Every stored event blob as ``(key, size in bytes)`` (dictionaries are not listed)."""
         raise NotImplementedError("subclasses of BaseBackend must provide an iter_blobs() method")
 
     def load(self, key: str) -> dict:
         """The event stored under ``key``, as the SDK produced it."""
-        return codec.loads(codec.decompress(self.read_blob(check_key(key))))
+        return codec.loads(dictionaries.decompress(self.read_blob(check_key(key)), self))

@@ -6,6 +6,7 @@ from django.db import router
 from django.db.models.functions import Length
 
 from ..models import EventBlob
+from ..storage.blobkeys import DICTIONARY_PREFIX
 from .base import BaseBackend, BlobMissing, chunked
 
 CHUNK = 500
@@ -35,5 +36,6 @@ class DatabaseBackend(BaseBackend):
             manager.filter(key__in=chunk).delete()
 
     def iter_blobs(self) -> Iterator[tuple[str, int]]:
-        rows = EventBlob.objects.using(router.db_for_read(EventBlob)).order_by("key")
+        rows = EventBlob.objects.using(router.db_for_read(EventBlob)).exclude(key__startswith=DICTIONARY_PREFIX)
+        rows = rows.order_by("key")
         yield from rows.values_list("key", Length("data")).iterator(chunk_size=2000)

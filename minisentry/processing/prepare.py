@@ -11,11 +11,10 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from .. import conf
 from ..grouping import get_grouping
 from ..models import Level
 from ..storage.blobkeys import blob_key
-from . import codec, legacy, scrubbing
+from . import codec, dictionaries, legacy, scrubbing
 
 logger = logging.getLogger("minisentry")
 
@@ -77,7 +76,7 @@ def prepare(payload: bytes | dict) -> EventRecord:
         grouped_by=text(grouping.description, 255),
         tags=tags(event),
         payload=payload,
-        blob=codec.compress(payload, conf.get("COMPRESSION_LEVEL")),
+        blob=dictionaries.compress(payload),
     )
 
 

@@ -1,10 +1,17 @@
-"""Blob keys: built only from a validated 32-hex event id and a UTC date."""
+"""Blob keys: an event's, built only from a validated 32-hex event id and a UTC date; a zstd
+dictionary's, built only from its numeric id."""
 
 import re
 from datetime import UTC, datetime
 
 EVENT_ID_RE = re.compile(r"[0-9a-f]{32}")
 BLOB_KEY_RE = re.compile(r"[0-9]{4}/[0-9]{2}/[0-9]{2}/[0-9a-f]{2}/[0-9a-f]{32}")
+DICTIONARY_PREFIX = "dictionaries/"
+DICTIONARY_KEY_RE = re.compile(re.escape(DICTIONARY_PREFIX) + "[0-9a-f]{8}")
+
+
+class BlobMissing(LookupError):
+    """The blob store holds no blob under that key."""
 
 
 def blob_key(event_id: str, timestamp: datetime) -> str:
@@ -15,8 +22,16 @@ def blob_key(event_id: str, timestamp: datetime) -> str:
     return f"{day:%Y/%m/%d}/{event_id[:2]}/{event_id}"
 
 
+def dictionary_key(dict_id: int) -> str:
+    """``dictionaries/<id as 8 hex>``; raises ValueError unless ``dict_id`` is a 32-bit id above 0."""
+    if not isinstance(dict_id, int) or isinstance(dict_id, bool) or not 0 < dict_id < 2**32:
+        raise ValueError(f"invalid dictionary id {dict_id!r}")
+    return f"{DICTIONARY_PREFIX}{dict_id:08x}"
+
+
 def check_key(key: str) -> str:
-    """Return ``key`` if it has the shape :func:`blob_key` makes, else raise ValueError."""
-    if not isinstance(key, str) or not BLOB_KEY_RE.fullmatch(key):
+    """Return ``key`` if it has the shape :func:`blob_key` or :func:`dictionary_key` makes, else
+    raise ValueError."""
+    if not isinstance(key, str) or not (BLOB_KEY_RE.fullmatch(key) or DICTIONARY_KEY_RE.fullmatch(key)):
         raise ValueError(f"invalid blob key {key!r}")
     return key

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from contextlib import nullcontext
 
 from ..backends import BaseBackend
+from ..processing import dictionaries
 from . import index
 
 
@@ -20,5 +21,6 @@ def save(backend: BaseBackend, records: Sequence) -> index.Stored:
         records = [r for r in records if r.event_id not in known]
         if not records:
             return index.Stored()
+        dictionaries.store_needed(backend, (r.blob for r in records))  # before the frames needing them
         backend.write_blobs({r.blob_key: r.blob for r in records})
         return index.store(records, backend.kind)

@@ -10,7 +10,7 @@ from sentry_sdk.utils import BadDsn, format_timestamp
 from ...backends import BlobMissing, get_backend_for_kind
 from ...models import Event
 from ...ops.deletion import pages
-from ...processing import codec
+from ...processing import codec, dictionaries
 from ...storage.blobkeys import blob_key
 
 logger = logging.getLogger("minisentry")
@@ -70,9 +70,10 @@ def stored(events) -> Iterator[bytes]:
     for rows in pages(events, CHUNK, "backend"):
         for event_id, timestamp, kind in rows:
             try:
-                yield codec.decompress(get_backend_for_kind(kind).read_blob(blob_key(event_id, timestamp)))
-            except BlobMissing:
-                logger.warning("minisentry: event %s has no blob; not exported", event_id)
+                backend = get_backend_for_kind(kind)
+                yield dictionaries.decompress(backend.read_blob(blob_key(event_id, timestamp)), backend)
+            except BlobMissing as exc:  # its blob, or the dictionary its blob needs
+                logger.warning("minisentry: event %s not exported, missing: %s", event_id, exc)
 
 
 def forward(lines: Iterator[bytes], dsn: str) -> int:

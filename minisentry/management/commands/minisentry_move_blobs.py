@@ -14,6 +14,7 @@ from ...backends import (
     get_backend_for_kind,
 )
 from ...models import Event
+from ...processing import dictionaries
 from ...storage.blobkeys import blob_key
 from ...storage.index import database, write_transaction
 from ..progress import Progress
@@ -81,11 +82,13 @@ class Command(BaseCommand):
             by_kind[kind][blob_key(event_id, timestamp)] = event_id
         blobs, missing = {}, []
         for kind, keys in by_kind.items():
-            for key, data in read(get_backend_for_kind(kind), list(keys), pool).items():
+            source = get_backend_for_kind(kind)
+            for key, data in read(source, list(keys), pool).items():
                 if data is None:
                     missing.append(keys.pop(key))
                 else:
                     blobs[key] = data
+            dictionaries.store_needed(target, (blobs[key] for key in keys), source)  # copied first
         target.write_blobs(blobs)
         copies = read(target, list(blobs), pool)
         if bad := [key for key, data in blobs.items() if copies[key] != data]:
