@@ -49,7 +49,6 @@ def side(name: str, args, work) -> dict:
     from django.db.models import Sum
 
     from minisentry.models import Event, Issue
-
     from tests.servers import gunicorn
 
     env = dict(os.environ, MINISENTRY_BENCH_HOOK=name, PYTHONPATH=str(common.ROOT),
