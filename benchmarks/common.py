@@ -8,6 +8,7 @@ The scripts use minisentry's public API only (``store()``, ``flush()``, ``stats(
 models, management commands), so that they measure whatever the writer and the layout become.
 """
 
+import argparse
 import json
 import os
 import shutil
@@ -167,6 +168,16 @@ def _s3_config() -> dict:
     return {"BACKEND": "minisentry.backends.s3.S3Backend",
             "OPTIONS": {"bucket_name": "bench", "prefix": "events", "endpoint_url": endpoint,
                         "region_name": "us-east-1", "access_key": "testing", "secret_key": "testing"}}
+
+
+def arguments(doc: str, db: str = "sqlite") -> argparse.ArgumentParser:
+    """A script's parser with the usual ``--db``, ``--backend``, ``--events`` and ``--runs``."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--db", default=db)
+    parser.add_argument("--backend", default="filesystem")
+    parser.add_argument("--events", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3)
+    return parser
 
 
 def summary(samples: list[float]) -> dict:

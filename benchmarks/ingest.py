@@ -11,7 +11,6 @@ the same process: a naive synchronous store (``json.dumps`` and one committed IN
 a pyinstrument profile of the writer's work for the first durable run.
 """
 
-import argparse
 import time
 
 from . import common
@@ -57,11 +56,7 @@ def profiled(events: list[dict]) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", default="sqlite")
-    parser.add_argument("--backend", default="filesystem")
-    parser.add_argument("--events", type=int, default=10_000)
-    parser.add_argument("--runs", type=int, default=3)
+    parser = common.arguments(__doc__)
     parser.add_argument("--storm-runs", type=int, default=0)
     parser.add_argument("--naive-events", type=int, default=1000)
     parser.add_argument("--compare", help="a second backend whose durable runs alternate with these")

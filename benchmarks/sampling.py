@@ -8,7 +8,6 @@ with storm sampling off (every one stored). ``stored_share`` tells whether sampl
 (1.0: this code stores every event, and the figure is the durable path's).
 """
 
-import argparse
 
 import minisentry
 
@@ -26,11 +25,7 @@ def timed(payloads: list[bytes]) -> tuple[float, int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", default="sqlite")
-    parser.add_argument("--backend", default="filesystem")
-    parser.add_argument("--events", type=int, default=10_000)
-    parser.add_argument("--runs", type=int, default=3)
+    parser = common.arguments(__doc__)
     parser.add_argument("--prime", type=int, default=1000, help="events first, to pass the storm's rate")
     parser.add_argument("--baseline-events", type=int, default=1000)
     args = parser.parse_args()
