@@ -67,7 +67,8 @@ def main() -> None:
         common.unbounded_queue()
         payloads = sample(args.events)
         durable(payloads[: min(500, args.events)])  # warm-up: connections, caches, first issues
-        naive = args.naive_events / common.naive_ingest(fresh(payloads[: args.naive_events]))
+        subset = payloads[: args.naive_events]
+        naive = len(subset) / common.naive_ingest(fresh(subset))
         other = common.settings(backend=common.backend_config(args.compare, work)) if args.compare else None
         rates, compared = [], []
         for n in range(args.runs):
