@@ -33,7 +33,7 @@ def s3_vs_files(results):
 
 def gunicorn_storm(results):
     r = _find(results, "gunicorn_storm")
-    if not r or "minisentry" not in r["sides"]:
+    if not r or not {"minisentry", "discard"} <= set(r["sides"]):
         return None
     on, base = r["sides"]["minisentry"], r["sides"]["discard"]
     text = (f"{on['throughput_ratio']:.2f} (p99 ×{on['p99_ratio']:.2f}; {on['requests_per_s']['median']:,.0f} / "

@@ -19,4 +19,4 @@ def test_benchmarks_run_quickly(tmp_path):
         "capture", "ingest", "sampling", "gunicorn_storm", "storage", "read", "cleanup", "browse", "memory", "huge"}
     assert "not run" not in run["targets"]  # every row of the Targets table has its figure
     storm = next(r for r in run["results"] if r["benchmark"] == "gunicorn_storm")
-    assert all(set(run["statuses"]) == {"500"} for side in storm["sides"].values() for run in side["runs"])
+    assert all(set(r["statuses"]) == {"500"} for side in storm["sides"].values() for r in side["runs"])
