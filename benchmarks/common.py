@@ -3,10 +3,15 @@
 Each script runs one configuration per process: ``setup(db, backend)`` points the test settings
 (``tests/settings.py``) at a fresh SQLite file or PostgreSQL database and at a blob store under a
 temporary directory, then migrates. ``teardown()`` drops the PostgreSQL database.
+
+The scripts use minisentry's public API only (``store()``, ``flush()``, ``stats()``, settings,
+models, management commands), so that they measure whatever the writer and the layout become.
 """
 
+import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -22,9 +27,11 @@ PG = {"host": os.environ.get("PGHOST", "127.0.0.1"), "port": os.environ.get("PGP
 _cleanup = []
 
 
-def setup(db: str = "sqlite", backend: str = "filesystem") -> Path:
-    """Configure Django for ``db`` (sqlite, postgres) and ``backend`` (filesystem, s3, database)."""
-    work = Path(tempfile.mkdtemp(prefix="minisentry-bench-"))
+def setup(db: str = "sqlite", backend: str = "filesystem", directory: str | None = None) -> Path:
+    """Configure Django for ``db`` (sqlite, postgres) and ``backend`` (filesystem, s3, database),
+    with a working directory (database file, blobs) made under ``directory`` (default: /tmp)."""
+    work = Path(tempfile.mkdtemp(prefix="minisentry-bench-", dir=directory))
+    _cleanup.append(lambda: shutil.rmtree(work, ignore_errors=True))
     for name in [n for n in os.environ if n.startswith("MINISENTRY_TEST_")]:
         del os.environ[name]
     os.environ.update(DJANGO_SETTINGS_MODULE="tests.settings", MINISENTRY_TEST_WORKDIR=str(work),
@@ -34,11 +41,7 @@ def setup(db: str = "sqlite", backend: str = "filesystem") -> Path:
         _psql(f"CREATE DATABASE {name}")
         _cleanup.append(lambda: _psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         os.environ.update(MINISENTRY_TEST_DB_NAME=name, MINISENTRY_TEST_USE_TEST_DB="1")
-    config = {"filesystem": {"BACKEND": "minisentry.backends.filesystem.FileSystemBackend",
-                             "OPTIONS": {"location": str(work / "blobs")}},
-              "database": {"BACKEND": "minisentry.backends.database.DatabaseBackend"},
-              "s3": _s3_config}[backend]
-    os.environ["MINISENTRY_TEST_BACKEND"] = json.dumps(config() if callable(config) else config)
+    os.environ["MINISENTRY_TEST_BACKEND"] = json.dumps(backend_config(backend, work))
     sys.path.insert(0, str(ROOT))
     import django
     from django.core.management import call_command
@@ -46,6 +49,85 @@ def setup(db: str = "sqlite", backend: str = "filesystem") -> Path:
     django.setup()
     call_command("migrate", verbosity=0)
     return work
+
+
+def backend_config(backend: str, work: Path) -> dict:
+    """The ``MINISENTRY_BACKEND`` setting of ``backend`` (filesystem, s3, database)."""
+    if backend == "filesystem":
+        return {"BACKEND": "minisentry.backends.filesystem.FileSystemBackend",
+                "OPTIONS": {"location": str(work / "blobs")}}
+    if backend == "database":
+        return {"BACKEND": "minisentry.backends.database.DatabaseBackend"}
+    return _s3_config()
+
+
+def settings(**values):
+    """``MINISENTRY_<name>`` settings, as a context manager (``setting_changed`` fires, so minisentry
+    reads them afresh). ``with settings(storm=None):`` stores every event."""
+    from django.test import override_settings
+
+    return override_settings(**{f"MINISENTRY_{name.upper()}": value for name, value in values.items()})
+
+
+def unbounded_queue() -> None:
+    """A queue that holds a whole benchmark's events: an ingest measures the writer, never drops."""
+    settings(queue_size=10**7, queue_bytes=2**40).enable()
+
+
+def ingest(events: list[dict], lossless: bool = True) -> float:
+    """Seconds from handing ``events`` (the SDK's dicts, given away) to ``minisentry.store()``
+    until ``minisentry.flush()`` returns: every event handled (``lossless``: none dropped; with
+    storm sampling on, the sampled-out ones may be counted under another name or this one)."""
+    import minisentry
+
+    hook = minisentry.store()
+    dropped = minisentry.stats()["dropped"]
+    started = time.perf_counter()
+    for event in events:
+        hook(event, {})
+    assert minisentry.flush(3600), "the writer did not finish within an hour"
+    elapsed = time.perf_counter() - started
+    assert not lossless or minisentry.stats()["dropped"] == dropped, "events were dropped"
+    return elapsed
+
+
+NAIVE_TABLE = "CREATE TABLE bench_naive (event_id char(32) PRIMARY KEY, data text NOT NULL)"
+
+
+def naive_table() -> None:
+    """The table of :func:`naive_store`."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(NAIVE_TABLE)
+
+
+def naive_store(event, hint) -> None:
+    """The baseline: a ``before_send`` that stores each event synchronously, ``json.dumps`` and one
+    INSERT committed on its own (in ``naive_table()``)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO bench_naive (event_id, data) VALUES (%s, %s)",
+                       [uuid.uuid4().hex, json.dumps(event, default=repr)])
+
+
+def naive_ingest(events: list[dict]) -> float:
+    """Seconds for :func:`naive_store` to store ``events`` (the table made first, untimed)."""
+    naive_table()
+    started = time.perf_counter()
+    for event in events:
+        naive_store(event, {})
+    return time.perf_counter() - started
+
+
+def disk_bytes(path: Path) -> int:
+    """Bytes allocated on disk under ``path`` (``du``: blocks, directories included), not apparent size."""
+    total = 0
+    for folder, _, files in os.walk(path):
+        total += os.lstat(folder).st_blocks * 512
+        total += sum(os.lstat(os.path.join(folder, name)).st_blocks * 512 for name in files)
+    return total
 
 
 def teardown() -> None:
@@ -89,11 +171,21 @@ def _s3_config() -> dict:
                         "region_name": "us-east-1", "access_key": "testing", "secret_key": "testing"}}
 
 
+def arguments(doc: str, db: str = "sqlite") -> argparse.ArgumentParser:
+    """A script's parser with the usual ``--db``, ``--backend``, ``--events`` and ``--runs``."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--db", default=db)
+    parser.add_argument("--backend", default="filesystem")
+    parser.add_argument("--events", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3)
+    return parser
+
+
 def summary(samples: list[float]) -> dict:
-    """Median and p99 (nearest rank) of ``samples``."""
+    """Median, p99 (nearest rank) and best (highest) of ``samples``."""
     ordered = sorted(samples)
     return {"median": statistics.median(ordered), "p99": ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))],
-            "n": len(ordered)}
+            "max": ordered[-1], "n": len(ordered)}
 
 
 def emit(result: dict) -> None:

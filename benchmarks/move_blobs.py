@@ -1,6 +1,6 @@
 """Moving blobs database → filesystem → S3 with ``minisentry_move_blobs`` (S3: a local moto server).
 
-``python benchmarks/move_blobs.py --events 10000 [--dir DIR]``: stores N events in the database
+``python -m benchmarks.move_blobs --events 10000 [--dir DIR]``: stores N events in the database
 store, moves them twice, checks that every ``Event.load()`` returns the same JSON, prints blobs/s.
 """
 
@@ -12,7 +12,8 @@ import urllib.request
 from io import StringIO
 from pathlib import Path
 
-from cleanup import seed, setup
+from . import common
+from .cleanup import seed
 
 PORT = 5391
 
@@ -34,12 +35,14 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--dir", help="Working directory (default: a new temporary one).")
     args = parser.parse_args()
-    work = setup(args.dir)
+    work = common.setup("sqlite", "filesystem", directory=args.dir)
     server = moto()
     try:
+        common.unbounded_queue()
         run(args.events, work)
     finally:
         server.terminate()
+        common.teardown()
 
 
 def run(n: int, work: Path) -> None:

@@ -17,11 +17,11 @@ from .conftest import ROOT, free_port
 
 
 class Gunicorn:
-    def __init__(self, env: dict, log: Path, *args: str):
+    def __init__(self, env: dict, log: Path, *args: str, app: str = "tests.server_app:application"):
         self.port = free_port()
         self.log = log
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{self.port}", *args, "tests.server_app:application"],
+            [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{self.port}", *args, app],
             cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60
@@ -62,8 +62,8 @@ class Gunicorn:
 
 
 @contextmanager
-def gunicorn(env: dict, log: Path, *args: str):
-    server = Gunicorn(env, log, *args)
+def gunicorn(env: dict, log: Path, *args: str, app: str = "tests.server_app:application"):
+    server = Gunicorn(env, log, *args, app=app)
     try:
         yield server
     finally:
