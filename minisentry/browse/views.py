@@ -24,13 +24,14 @@ from django.views.decorators.http import require_POST, require_safe
 from ..backends import BlobMissing, InvalidBackendError
 from ..models import Event, Issue, Level
 from ..ops.deletion import delete_issues
-from . import queries
+from . import frequency, queries
 from .display import present
 from .frames import DJANGO_ADMIN, Frame
 
 VIEW, CHANGE, DELETE = "minisentry.view_issue", "minisentry.change_issue", "minisentry.delete_issue"
 ISSUES_PER_PAGE = 50
-SORT_LABELS = [("last_seen", _lazy("Last seen")), ("first_seen", _lazy("First seen")), ("count", _lazy("Events"))]
+SORT_LABELS = [("last_seen", _lazy("Last seen")), ("first_seen", _lazy("First seen")), ("count", _lazy("Events")),
+               ("users", _lazy("Users"))]
 EVENTS_PER_PAGE = 50
 
 
@@ -97,11 +98,12 @@ def page_context(request, title: str, **context) -> dict:
 def issue_list(request):
     params = queries.without_nuls(request.GET).copy()
     filters = queries.IssueFilter.from_params(params)
+    spark = frequency.spark_range(params)
     notices = filters.notices
     try:
         with queries.time_limit():
             page = Paginator(filters.queryset(), ISSUES_PER_PAGE).get_page(params.get("page"))
-            issues = queries.with_sparklines(page.object_list)
+            issues = queries.with_sparklines(page.object_list, spark)
     except queries.ListTimeout:
         page, issues = Paginator(Issue.objects.none(), ISSUES_PER_PAGE).get_page(1), []
         notices = [*notices, queries.TIMEOUT_NOTICE]
@@ -112,7 +114,7 @@ def issue_list(request):
     params.pop("page", None)
     return render(request, "minisentry/issue_list.html", page_context(
         request, _("Issues"), filters=filters, notices=notices, page=page, issues=issues, params=params.urlencode(),
-        here=here,
+        here=here, spark=spark, spark_ranges=frequency.SPARK_RANGES,
         statuses=queries.STATUSES, levels=Level.values, sorts=SORT_LABELS,
         environments=queries.filter_choices("environment"), releases=queries.filter_choices("release"),
     ))
@@ -130,6 +132,7 @@ def event_context(issue: Issue, event: Event | None) -> dict:
         "issue": issue, "event": event, "data": data, "blob_missing": missing,
         "neighbours": queries.event_neighbours(event) if event else {},
         "tag_distribution": queries.tag_distribution(issue),
+        "charts": frequency.issue_charts(issue.pk),
     }
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 
 from ..browse.display import MAX_ITEMS, MAX_TEXT, cut_note, meta_at, meta_note
 from ..browse.frames import DJANGO_ADMIN
+from ..browse.frequency import DEFAULT_SPARK, SPARK_RANGES
 from ..models import Level
 
 register = template.Library()
@@ -213,17 +214,25 @@ def bar(index: int, count: int, peak: int, step: float, height: int) -> str:
 
 
 @register.filter
-def sparkline(counts: list[int]) -> SafeString:
-    """Hourly counts as an inline SVG bar chart: a baseline, and a bar for each hour with events.
+def sparkline(counts: list[int], spark: str = DEFAULT_SPARK) -> SafeString:
+    """Counts (per hour, or per day for a ``spark`` range in days) as an inline SVG bar chart: a
+    baseline, and a bar for each hour or day with events.
 
     It holds only numbers computed here, so it is built as plain text: ``format_html`` per bar
     made it the slowest part of the issue list."""
     width, height = 96, 24
+    unit = SPARK_RANGES.get(spark, SPARK_RANGES[DEFAULT_SPARK])[0]
     peak = max(counts, default=0) or 1
     step = width / max(len(counts), 1)
     bars = "".join(bar(i, int(n), peak, step, height) for i, n in enumerate(counts) if n)
     return mark_safe(
         f'<svg class="ms-sparkline" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'role="img" aria-label="events per hour, last {len(counts)} hours">'
+        f'role="img" aria-label="events per {unit[:-1]}, last {len(counts)} {unit}">'
         f'<rect class="ms-zero" x="0" y="{height - 1}" width="{width}" height="1"></rect>{bars}</svg>'
     )
+
+
+@register.filter
+def stored_events(issue) -> int:
+    """How many of the issue's events kept a row and a blob (the others were sampled out in a storm)."""
+    return max(0, issue.event_count - issue.sampled_out)

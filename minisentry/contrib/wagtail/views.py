@@ -26,6 +26,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from minisentry.browse import queries
 from minisentry.browse.frames import Frame
+from minisentry.browse.frequency import spark_range
 from minisentry.browse.views import (
     ISSUES_PER_PAGE,
     act_on_issues,
@@ -43,7 +44,10 @@ FRAME = Frame(
     namespace="minisentry_wagtail", search_param="q", button="button button-small button-secondary",
     primary_button="button button-small", danger_button="button button-small no", table="listing",
 )
-ASSETS = Media(css={"all": ["minisentry/minisentry.css", "minisentry_wagtail/minisentry_wagtail.css"]})
+ASSETS = Media(
+    css={"all": ["minisentry/minisentry.css", "minisentry/glance.css", "minisentry_wagtail/minisentry_wagtail.css"]},
+    js=["minisentry/copy.js"],
+)
 TITLE = gettext_lazy("Errors")
 
 
@@ -99,7 +103,7 @@ class IssueIndexView(Guarded, IndexView):
         return queryset.order_by(self.ordering, "-pk")
 
     def get_table(self, object_list):
-        return super().get_table(queries.with_sparklines(object_list))
+        return super().get_table(queries.with_sparklines(object_list, spark_range(self.request.GET)))
 
     def get_context_data(self, *args, **kwargs):
         notices = self.search.notices
