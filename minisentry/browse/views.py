@@ -26,13 +26,13 @@ from ..models import Event, Issue, Level
 from ..ops.deletion import delete_issues
 from . import frequency, queries
 from .display import present
+from .event_list import events_context
 from .frames import DJANGO_ADMIN, Frame
 
 VIEW, CHANGE, DELETE = "minisentry.view_issue", "minisentry.change_issue", "minisentry.delete_issue"
 ISSUES_PER_PAGE = 50
 SORT_LABELS = [("last_seen", _lazy("Last seen")), ("first_seen", _lazy("First seen")), ("count", _lazy("Events")),
                ("users", _lazy("Users"))]
-EVENTS_PER_PAGE = 50
 
 
 def staff_view(permission: str):
@@ -176,20 +176,14 @@ def event_json(request, event_id: str):
     return event_json_response(event_id)
 
 
-def events_page(issue: Issue, number):
-    """A page of the issue's events, newest first, counted by ``Issue.event_count`` (no ``COUNT(*)``)."""
-    events = Event.objects.filter(issue=issue).order_by("-timestamp", "-event_id")
-    return queries.KnownCountPaginator(events, EVENTS_PER_PAGE, count=issue.event_count).get_page(number)
-
-
 @protected
 @require_safe
 @staff_view(VIEW)
 def issue_events(request, pk: int):
     issue = get_object_or_404(Issue, pk=pk)
-    page = events_page(issue, request.GET.get("page"))
     return render(request, "minisentry/issue_events.html", page_context(
-        request, _("Events of %(title)s") % {"title": issue.title}, issue=issue, page=page,
+        request, _("Events of %(title)s") % {"title": issue.title}, issue=issue,
+        **events_context(issue, queries.without_nuls(request.GET)),
     ))
 
 

@@ -196,6 +196,12 @@ def tag_search_url(context, key, value, status="all") -> str:
     return frame.url("issue_list") + "?" + urlencode({"status": status, frame.search_param: f"{key}:{quoted}"})
 
 
+@register.simple_tag(takes_context=True)
+def events_filter_url(context, issue_pk: int, key, value) -> str:
+    """The issue's events list (in the page's frame) filtered by the tag ``key:value``."""
+    return frame_of(context).url("issue_events", issue_pk) + "?" + urlencode({"tag": f"{key}:{value}"})
+
+
 @register.simple_tag
 def query_with(params: str, **changes) -> str:
     """The current query string (``params``, without page) with ``changes`` applied."""

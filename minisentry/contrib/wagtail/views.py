@@ -25,6 +25,7 @@ from wagtail.admin.views.generic import (
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from minisentry.browse import queries
+from minisentry.browse.event_list import events_context
 from minisentry.browse.frames import Frame
 from minisentry.browse.frequency import spark_range
 from minisentry.browse.views import (
@@ -32,7 +33,6 @@ from minisentry.browse.views import (
     act_on_issues,
     event_context,
     event_json_response,
-    events_page,
 )
 from minisentry.models import Event, Issue
 
@@ -171,7 +171,8 @@ class IssueEventsView(IssuePage):
 
     def get(self, request, pk: int):
         self.issue = get_object_or_404(Issue, pk=pk)
-        return self.render_to_response(self.get_context_data(page=events_page(self.issue, request.GET.get("page"))))
+        context = events_context(self.issue, queries.without_nuls(request.GET))
+        return self.render_to_response(self.get_context_data(**context))
 
 
 class EventJsonView(Guarded, View):
