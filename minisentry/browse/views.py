@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST, require_safe
 from ..backends import BlobMissing, InvalidBackendError
 from ..models import Event, Issue, Level
 from ..ops.deletion import delete_issues
-from . import frequency, queries
+from . import frequency, queries, raw_json
 from .display import present
 from .event_list import events_context
 from .frames import DJANGO_ADMIN, Frame
@@ -174,6 +174,25 @@ def event_json_response(event_id: str) -> HttpResponse:
 @staff_view(VIEW)
 def event_json(request, event_id: str):
     return event_json_response(event_id)
+
+
+def raw_context(event: Event) -> dict:
+    """What the raw JSON page of ``event`` shows, in either frame."""
+    try:
+        shown, left_out = raw_json.sections(event.load())
+    except (BlobMissing, InvalidBackendError):
+        return {"issue": event.issue, "event": event, "blob_missing": True}
+    return {"issue": event.issue, "event": event, "sections": shown, "sections_left_out": left_out}
+
+
+@protected
+@require_safe
+@staff_view(VIEW)
+def event_raw(request, event_id: str):
+    event = get_object_or_404(Event.objects.select_related("issue"), event_id=event_id)
+    return render(request, "minisentry/event_raw.html", page_context(
+        request, _("JSON of event %(id)s") % {"id": event.event_id}, **raw_context(event),
+    ))
 
 
 @protected

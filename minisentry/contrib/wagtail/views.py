@@ -33,6 +33,7 @@ from minisentry.browse.views import (
     act_on_issues,
     event_context,
     event_json_response,
+    raw_context,
 )
 from minisentry.models import Event, Issue
 
@@ -173,6 +174,18 @@ class IssueEventsView(IssuePage):
         self.issue = get_object_or_404(Issue, pk=pk)
         context = events_context(self.issue, queries.without_nuls(request.GET))
         return self.render_to_response(self.get_context_data(**context))
+
+
+class EventRawView(IssuePage):
+    template_name = "minisentry_wagtail/event_raw.html"
+
+    def get_page_title(self):
+        return _("JSON of event %(id)s") % {"id": self.event_id}
+
+    def get(self, request, event_id: str):
+        event = get_object_or_404(Event.objects.select_related("issue"), event_id=event_id)
+        self.issue, self.event_id = event.issue, event.event_id
+        return self.render_to_response(self.get_context_data(**raw_context(event)))
 
 
 class EventJsonView(Guarded, View):
