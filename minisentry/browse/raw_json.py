@@ -28,15 +28,23 @@ class Section:
         return self.lines <= OPEN_LINES and not self.cut
 
 
+SCALARS = "top-level values"  # the section of the keys whose values are neither objects nor arrays
+
+
 def sections(data: dict) -> tuple[list[Section], int]:
-    """The event's top-level keys as sections, and how many keys were left out (past ``MAX_SECTIONS``
-    or ``PAGE_CHARS``)."""
-    shown, budget = [], PAGE_CHARS
-    for key, value in islice(data.items(), MAX_SECTIONS):
+    """The event's top-level keys as sections (those with plain values together, first), and how
+    many keys were left out (past ``MAX_SECTIONS`` or ``PAGE_CHARS``)."""
+    items = list(islice(data.items(), MAX_SECTIONS))
+    scalars = {key: value for key, value in items if not isinstance(value, (dict, list))}
+    parts = [(SCALARS, scalars)] if scalars else []
+    parts += [(key, value) for key, value in items if isinstance(value, (dict, list))]
+    shown, budget, keys = [], PAGE_CHARS, 0
+    for index, (key, value) in enumerate(parts):
         if budget <= 0:
             break
         text = orjson.dumps(value, option=orjson.OPT_INDENT_2).decode()
         kept = text[:min(SECTION_CHARS, budget)]
         budget -= len(kept)
+        keys += len(value) if index == 0 and scalars else 1
         shown.append(Section(str(key), kept, len(text), text.count("\n") + 1))
-    return shown, len(data) - len(shown)
+    return shown, len(data) - keys

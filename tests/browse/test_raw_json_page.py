@@ -40,6 +40,9 @@ def test_json_is_pretty_printed_and_folded_by_section(admin_client, namespace):
     shown = sections(html)
     assert {"exception", "breadcrumbs", "request", "user", "tags", "contexts", "sdk"} <= set(shown)
     assert shown["user"] == (True, '{\n  "id": "42",\n  "email": "ada@example.com"\n}')  # short: unfolded
+    assert orjson.loads(shown["top-level values"][1]) == {  # plain values together, first
+        key: value for key, value in event.items() if not isinstance(value, (dict, list))}
+    assert next(iter(shown)) == "top-level values"
     is_open, text = shown["exception"]
     assert not is_open  # long: folded
     assert orjson.loads(text) == event["exception"]
