@@ -90,6 +90,11 @@ def test_issue_at_a_glance(open_page, live_server, browser, scheme):
     assert page.locator(".ms-raw-json details[open]").count() >= 1
     look_at(page, f"glance-raw-json-{scheme}")
 
+    page.goto(f"{live_server.url}/admin/_minisentry/?spark=14d&sort=users")
+    page.wait_for_selector("tr.ms-issue")
+    assert page.locator(".ms-spark-range [aria-current]").inner_text().lower() == "last 14 days"
+    shoot(page, f"glance-list-{scheme}-1400")
+
 
 def test_pages_work_without_javascript(open_page, live_server, browser):
     issue = busy_issue()
