@@ -51,12 +51,11 @@ def look_at(page, name: str) -> None:
     page.set_viewport_size({"width": WIDTHS[0], "height": 900})
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_issue_at_a_glance(open_page, live_server, browser, scheme):
-    issue = busy_issue()
-    page = open_page(scheme)
+def walk_through(page, issue_url: str, list_url: str, name: str) -> None:
+    """The issue page (its charts, header, copy button), its events filtered from the tag panel, an
+    event's raw JSON, the list with 14-day sparklines sorted by users; screenshots of each."""
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
-    page.goto(f"{live_server.url}/admin/_minisentry/issues/{issue.pk}/")
+    page.goto(issue_url)
     page.wait_for_selector(".ms-frequency")
     assert page.locator(".ms-chart").count() == 2
     hourly, daily = (page.locator(".ms-chart").nth(i).locator(".ms-chart-bar").count() for i in (0, 1))
@@ -67,33 +66,39 @@ def test_issue_at_a_glance(open_page, live_server, browser, scheme):
     bar_colour = page.eval_on_selector(".ms-chart-bar", "bar => getComputedStyle(bar).fill")
     background = page.eval_on_selector("body", "body => getComputedStyle(body).backgroundColor")
     assert bar_colour != background
-    look_at(page, f"glance-issue-{scheme}")
+    look_at(page, f"{name}-issue")
 
-    copy_id = page.locator("button.ms-copy[data-copy]")
-    copy_id.click()
-    assert copy_id.inner_text() == "Copied"
+    page.click("button.ms-copy[data-copy]")
+    page.wait_for_selector("button.ms-copy[data-copy]:has-text('Copied')")  # for 2 s
     assert page.evaluate("navigator.clipboard.readText()") == page.inner_text("code.ms-event-id-text")
 
-    page.click(".ms-last-release a")
-    page.wait_for_selector("tr.ms-issue")
-    assert page.locator("tr.ms-issue").count() == 1
-
-    page.goto(f"{live_server.url}/admin/_minisentry/issues/{issue.pk}/")
     page.click("a.ms-tagbar:has-text('free')")
     page.wait_for_selector("tr.ms-event-row")
     assert page.locator("tr.ms-event-row").count() == 2
-    look_at(page, f"glance-events-{scheme}")
+    look_at(page, f"{name}-events")
 
     page.click("tr.ms-event-row a.ms-event-message >> nth=0")
     page.click("text=Raw JSON")
     page.wait_for_selector(".ms-raw-json")
     assert page.locator(".ms-raw-json details[open]").count() >= 1
-    look_at(page, f"glance-raw-json-{scheme}")
+    look_at(page, f"{name}-raw-json")
 
-    page.goto(f"{live_server.url}/admin/_minisentry/?spark=14d&sort=users")
+    page.goto(list_url)
     page.wait_for_selector("tr.ms-issue")
     assert page.locator(".ms-spark-range [aria-current]").inner_text().lower() == "last 14 days"
-    shoot(page, f"glance-list-{scheme}-1400")
+    shoot(page, f"{name}-list-1400")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_issue_at_a_glance(open_page, live_server, scheme):
+    issue = busy_issue()
+    page = open_page(scheme)
+    issue_url = f"{live_server.url}/admin/_minisentry/issues/{issue.pk}/"
+    walk_through(page, issue_url, f"{live_server.url}/admin/_minisentry/?spark=14d&sort=users", f"glance-{scheme}")
+    page.goto(issue_url)
+    page.click(".ms-last-release a")
+    page.wait_for_selector("tr.ms-issue")
+    assert page.locator("tr.ms-issue").count() == 1
 
 
 def test_pages_work_without_javascript(open_page, live_server, browser):

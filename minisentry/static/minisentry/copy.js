@@ -4,7 +4,7 @@
   const copied = (button) => {
     const label = button.textContent;
     button.textContent = button.dataset.done || "Copied";
-    setTimeout(() => { button.textContent = label; }, 1500);
+    setTimeout(() => { button.textContent = label; }, 2000);
   };
   const fallback = (text) => {
     const area = document.createElement("textarea");
