@@ -2,6 +2,7 @@
 sampling in the header, the events list, the raw JSON page, copy buttons with and without scripts;
 screenshots at 1400 px and 390 px, light and dark."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -51,6 +52,27 @@ def look_at(page, name: str) -> None:
     page.set_viewport_size({"width": WIDTHS[0], "height": 900})
 
 
+# A graphic's fill and the background it is drawn on (the nearest ancestor's that is not transparent).
+COLOURS = """shape => {
+  let element = shape;
+  while (element && ["rgba(0, 0, 0, 0)", "transparent"].includes(getComputedStyle(element).backgroundColor)) {
+    element = element.parentElement;
+  }
+  return [getComputedStyle(shape).fill, element ? getComputedStyle(element).backgroundColor : "rgb(255, 255, 255)"];
+}"""
+
+
+def luminance(colour: str) -> float:
+    channels = [int(c) / 255 for c in re.findall(r"\d+", colour)[:3]]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(one: str, other: str) -> float:
+    high, low = sorted((luminance(one), luminance(other)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
 def walk_through(page, issue_url: str, list_url: str, name: str) -> None:
     """The issue page (its charts, header, copy button), its events filtered from the tag panel, an
     event's raw JSON, the list with 14-day sparklines sorted by users; screenshots of each."""
@@ -63,9 +85,8 @@ def walk_through(page, issue_url: str, list_url: str, name: str) -> None:
     header = page.inner_text(".ms-header")
     assert "1,234" in header and "stored 5 of 2,000 events" in header
     assert "in release shop@2.1" in page.inner_text(".ms-regressed")
-    bar_colour = page.eval_on_selector(".ms-chart-bar", "bar => getComputedStyle(bar).fill")
-    background = page.eval_on_selector("body", "body => getComputedStyle(body).backgroundColor")
-    assert bar_colour != background
+    for graphic in (".ms-chart-bar", ".ms-chart-base"):
+        assert contrast(*page.eval_on_selector(graphic, COLOURS)) >= 3  # WCAG AA for graphics
     look_at(page, f"{name}-issue")
 
     page.click("button.ms-copy[data-copy]")
