@@ -242,3 +242,26 @@ def sparkline(counts: list[int], spark: str = DEFAULT_SPARK) -> SafeString:
 def stored_events(issue) -> int:
     """How many of the issue's events kept a row and a blob (the others were sampled out in a storm)."""
     return max(0, issue.event_count - issue.sampled_out)
+
+
+@register.simple_tag
+def bar_chart(chart) -> SafeString:
+    """A ``frequency.Chart`` as an inline SVG (each bar with its label as a tooltip) and the same labels
+    as a visually hidden table, built as plain text like :func:`sparkline` (a template loop over the
+    bars cost ~10 ms a page)."""
+    title, height = escape(chart.title), chart.height
+    slots = "".join(
+        f'<g class="ms-chart-slot"><rect class="ms-chart-hit" x="{b.x:.1f}" y="0" width="{b.width:.1f}" '
+        f'height="{height}"></rect>'
+        + (f'<rect class="ms-chart-bar" x="{b.x:.1f}" y="{b.y:.1f}" width="{b.width:.1f}" height="{b.height:.1f}">'
+           "</rect>" if b.count else "")
+        + f"<title>{escape(b.label)}</title></g>"
+        for b in chart.bars
+    )
+    rows = "".join(f"<tr><td>{escape(b.label)}</td></tr>" for b in chart.bars)
+    return mark_safe(  # noqa: S308 -- numbers computed here; every text through escape()
+        f'<svg class="ms-chart-svg" viewBox="0 0 {chart.width} {height}" preserveAspectRatio="none" role="img" '
+        f'aria-label="{escape(chart.summary)}"><rect class="ms-chart-base" x="0" y="{height - 1}" '
+        f'width="{chart.width}" height="1"></rect>{slots}</svg>'
+        f'<table class="ms-visually-hidden"><caption>{title}</caption><tbody>{rows}</tbody></table>'
+    )
