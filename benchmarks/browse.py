@@ -160,13 +160,13 @@ def time_pages(sampled: list[tuple[int, str]], repeat: int) -> dict:
             if n >= 3:  # the first requests warm caches
                 times.append(elapsed)
         results[name] = common.summary(times)
-    from minisentry.browse import queries
+    from minisentry.browse import frequency
 
     times = []
     ids = [pk for pk, _ in sampled] * 3
     for _ in range(repeat):
         started = time.perf_counter()
-        queries.sparklines(ids[:50])
+        frequency.sparklines(ids[:50])
         times.append((time.perf_counter() - started) * 1000)
     results["sparklines (50 issues)"] = common.summary(times)
     return results

@@ -27,5 +27,6 @@ urlpatterns = [
     path("issues/<int:pk>/events/", views.issue_events, name="issue_events"),
     path("events/<event_id:event_id>/", views.event_detail, name="event_detail"),
     path("events/<event_id:event_id>/json/", views.event_json, name="event_json"),
+    path("events/<event_id:event_id>/raw/", views.event_raw, name="event_raw"),
     path("storage/", storage_views.storage, name="storage"),
 ]

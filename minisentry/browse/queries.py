@@ -5,7 +5,7 @@ import shlex
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.core.paginator import Paginator
 from django.db import OperationalError, connections, router, transaction
@@ -16,17 +16,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from ..models import Event, Issue, IssueHourlyCount, IssueTag, Level
-from ..storage.index import hour
+from ..models import Event, Issue, IssueTag, Level
+from .frequency import DEFAULT_SPARK, sparklines
 
 SORTS = {
     "last_seen": ("-last_seen", "-pk"),
     "first_seen": ("-first_seen", "-pk"),
     "count": ("-event_count", "-pk"),
+    "users": ("-user_count", "-pk"),
 }
 STATUSES = (*Issue.Status.values, "all")
 TAG_TERM = re.compile(r"(?P<key>[A-Za-z0-9_.\-]{1,32}):(?P<value>.+)", re.S)
-SPARKLINE_HOURS = 24
 MAX_QUERY_CHARS = 500  # of a search; the rest is left out, and the page says so
 MAX_TAG_TERMS = 10  # distinct key:value terms of a search
 LIST_TIMEOUT_MS = 3000  # PostgreSQL's statement_timeout for each of the issue list's queries
@@ -209,23 +209,12 @@ def filter_choices(column: str, limit: int = 100) -> list[str]:
         return [value for (value,) in cursor.fetchall()]
 
 
-def sparklines(issue_ids: list[int], now: datetime | None = None) -> dict[int, list[int]]:
-    """Hourly event counts of the last ``SPARKLINE_HOURS`` hours per issue, oldest first."""
-    end = hour(now or timezone.now())
-    start = end - timedelta(hours=SPARKLINE_HOURS - 1)
-    result = {pk: [0] * SPARKLINE_HOURS for pk in issue_ids}
-    rows = IssueHourlyCount.objects.filter(issue_id__in=issue_ids, hour__gte=start, hour__lte=end)
-    for issue_id, moment, count in rows.values_list("issue_id", "hour", "count"):
-        result[issue_id][int((moment - start).total_seconds() // 3600)] += count
-    return result
-
-
-def with_sparklines(issues) -> list[Issue]:
-    """``issues`` as a list, each with its ``sparkline``."""
+def with_sparklines(issues, spark: str = DEFAULT_SPARK) -> list[Issue]:
+    """``issues`` as a list, each with its ``sparkline`` (counts over the ``spark`` range)."""
     issues = list(issues)
-    lines = sparklines([issue.pk for issue in issues])
+    lines = sparklines([issue.pk for issue in issues], spark)
     for issue in issues:
-        issue.sparkline = lines[issue.pk]
+        issue.sparkline, issue.spark = lines[issue.pk], spark
     return issues
 
 

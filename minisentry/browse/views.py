@@ -24,14 +24,15 @@ from django.views.decorators.http import require_POST, require_safe
 from ..backends import BlobMissing, InvalidBackendError
 from ..models import Event, Issue, Level
 from ..ops.deletion import delete_issues
-from . import queries
+from . import frequency, queries, raw_json
+from .event_list import events_context
 from .frames import DJANGO_ADMIN, Frame
 from .interfaces import frame_order, present_event, remember_frame_order
 
 VIEW, CHANGE, DELETE = "minisentry.view_issue", "minisentry.change_issue", "minisentry.delete_issue"
 ISSUES_PER_PAGE = 50
-SORT_LABELS = [("last_seen", _lazy("Last seen")), ("first_seen", _lazy("First seen")), ("count", _lazy("Events"))]
-EVENTS_PER_PAGE = 50
+SORT_LABELS = [("last_seen", _lazy("Last seen")), ("first_seen", _lazy("First seen")), ("count", _lazy("Events")),
+               ("users", _lazy("Users"))]
 
 
 def staff_view(permission: str):
@@ -97,11 +98,12 @@ def page_context(request, title: str, **context) -> dict:
 def issue_list(request):
     params = queries.without_nuls(request.GET).copy()
     filters = queries.IssueFilter.from_params(params)
+    spark = frequency.spark_range(params)
     notices = filters.notices
     try:
         with queries.time_limit():
             page = Paginator(filters.queryset(), ISSUES_PER_PAGE).get_page(params.get("page"))
-            issues = queries.with_sparklines(page.object_list)
+            issues = queries.with_sparklines(page.object_list, spark)
     except queries.ListTimeout:
         page, issues = Paginator(Issue.objects.none(), ISSUES_PER_PAGE).get_page(1), []
         notices = [*notices, queries.TIMEOUT_NOTICE]
@@ -112,7 +114,7 @@ def issue_list(request):
     params.pop("page", None)
     return render(request, "minisentry/issue_list.html", page_context(
         request, _("Issues"), filters=filters, notices=notices, page=page, issues=issues, params=params.urlencode(),
-        here=here,
+        here=here, spark=spark, spark_ranges=frequency.SPARK_RANGES,
         statuses=queries.STATUSES, levels=Level.values, sorts=SORT_LABELS,
         environments=queries.filter_choices("environment"), releases=queries.filter_choices("release"),
     ))
@@ -131,6 +133,7 @@ def event_context(issue: Issue, event: Event | None, order: str = "recent") -> d
         "issue": issue, "event": event, "data": data, "blob_missing": missing,
         "neighbours": queries.event_neighbours(event) if event else {},
         "tag_distribution": queries.tag_distribution(issue),
+        "charts": frequency.issue_charts(issue.pk),
     }
 
 
@@ -174,10 +177,23 @@ def event_json(request, event_id: str):
     return event_json_response(event_id)
 
 
-def events_page(issue: Issue, number):
-    """A page of the issue's events, newest first, counted by ``Issue.event_count`` (no ``COUNT(*)``)."""
-    events = Event.objects.filter(issue=issue).order_by("-timestamp", "-event_id")
-    return queries.KnownCountPaginator(events, EVENTS_PER_PAGE, count=issue.event_count).get_page(number)
+def raw_context(event: Event) -> dict:
+    """What the raw JSON page of ``event`` shows, in either frame."""
+    try:
+        shown, left_out = raw_json.sections(event.load())
+    except (BlobMissing, InvalidBackendError):
+        return {"issue": event.issue, "event": event, "blob_missing": True}
+    return {"issue": event.issue, "event": event, "sections": shown, "sections_left_out": left_out}
+
+
+@protected
+@require_safe
+@staff_view(VIEW)
+def event_raw(request, event_id: str):
+    event = get_object_or_404(Event.objects.select_related("issue"), event_id=event_id)
+    return render(request, "minisentry/event_raw.html", page_context(
+        request, _("JSON of event %(id)s") % {"id": event.event_id}, **raw_context(event),
+    ))
 
 
 @protected
@@ -185,9 +201,9 @@ def events_page(issue: Issue, number):
 @staff_view(VIEW)
 def issue_events(request, pk: int):
     issue = get_object_or_404(Issue, pk=pk)
-    page = events_page(issue, request.GET.get("page"))
     return render(request, "minisentry/issue_events.html", page_context(
-        request, _("Events of %(title)s") % {"title": issue.title}, issue=issue, page=page,
+        request, _("Events of %(title)s") % {"title": issue.title}, issue=issue,
+        **events_context(issue, queries.without_nuls(request.GET)),
     ))
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
 from minisentry.browse import queries
+from minisentry.browse.frequency import DEFAULT_SPARK, SPARK_RANGES
 from minisentry.models import Issue, Level
 
 STATUS_CHOICES = [*Issue.Status.choices, ("all", _("All"))]
@@ -29,10 +30,14 @@ class IssueFilterSet(WagtailFilterSet):
     release = django_filters.ChoiceFilter(
         label=_("Release"), choices=tag_choices("release"), method="filter_tag", empty_label=_("All"),
     )
+    spark = django_filters.ChoiceFilter(
+        label=_("Sparklines"), choices=[(key, label) for key, (_unit, _size, label) in SPARK_RANGES.items()],
+        method="keep", empty_label=None, initial=DEFAULT_SPARK, widget=forms.RadioSelect,
+    )
 
     class Meta:
         model = Issue
-        fields = ["status", "level", "environment", "release"]
+        fields = ["status", "level", "environment", "release", "spark"]
 
     def __init__(self, data=None, *args, **kwargs):
         if data is not None and not data.get("status"):
@@ -42,6 +47,10 @@ class IssueFilterSet(WagtailFilterSet):
 
     def filter_status(self, queryset, name, value):
         return queryset if value == "all" else queryset.filter(status=value)
+
+    def keep(self, queryset, name, value):
+        """Not a filter: the sparklines' range, kept in the list's links (see ``SparklineColumn``)."""
+        return queryset
 
     def filter_tag(self, queryset, name, value):
         return queryset.filter(queries.with_tag(name, value))

@@ -15,4 +15,5 @@ urlpatterns = [
     path("issues/<int:pk>/events/", views.IssueEventsView.as_view(), name="issue_events"),
     path("events/<event_id:event_id>/", views.EventDetailView.as_view(), name="event_detail"),
     path("events/<event_id:event_id>/json/", views.EventJsonView.as_view(), name="event_json"),
+    path("events/<event_id:event_id>/raw/", views.EventRawView.as_view(), name="event_raw"),
 ]

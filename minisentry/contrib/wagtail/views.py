@@ -25,14 +25,16 @@ from wagtail.admin.views.generic import (
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from minisentry.browse import queries
+from minisentry.browse.event_list import events_context
 from minisentry.browse.frames import Frame
 from minisentry.browse.interfaces import frame_order, remember_frame_order
+from minisentry.browse.frequency import spark_range
 from minisentry.browse.views import (
     ISSUES_PER_PAGE,
     act_on_issues,
     event_context,
     event_json_response,
-    events_page,
+    raw_context,
 )
 from minisentry.models import Event, Issue
 
@@ -44,7 +46,10 @@ FRAME = Frame(
     namespace="minisentry_wagtail", search_param="q", button="button button-small button-secondary",
     primary_button="button button-small", danger_button="button button-small no", table="listing",
 )
-ASSETS = Media(css={"all": ["minisentry/minisentry.css", "minisentry_wagtail/minisentry_wagtail.css"]})
+ASSETS = Media(
+    css={"all": ["minisentry/minisentry.css", "minisentry/glance.css", "minisentry_wagtail/minisentry_wagtail.css"]},
+    js=["minisentry/copy.js"],
+)
 TITLE = gettext_lazy("Errors")
 
 
@@ -100,7 +105,7 @@ class IssueIndexView(Guarded, IndexView):
         return queryset.order_by(self.ordering, "-pk")
 
     def get_table(self, object_list):
-        return super().get_table(queries.with_sparklines(object_list))
+        return super().get_table(queries.with_sparklines(object_list, spark_range(self.request.GET)))
 
     def get_context_data(self, *args, **kwargs):
         notices = self.search.notices
@@ -171,7 +176,20 @@ class IssueEventsView(IssuePage):
 
     def get(self, request, pk: int):
         self.issue = get_object_or_404(Issue, pk=pk)
-        return self.render_to_response(self.get_context_data(page=events_page(self.issue, request.GET.get("page"))))
+        context = events_context(self.issue, queries.without_nuls(request.GET))
+        return self.render_to_response(self.get_context_data(**context))
+
+
+class EventRawView(IssuePage):
+    template_name = "minisentry_wagtail/event_raw.html"
+
+    def get_page_title(self):
+        return _("JSON of event %(id)s") % {"id": self.event_id}
+
+    def get(self, request, event_id: str):
+        event = get_object_or_404(Event.objects.select_related("issue"), event_id=event_id)
+        self.issue, self.event_id = event.issue, event.event_id
+        return self.render_to_response(self.get_context_data(**raw_context(event)))
 
 
 class EventJsonView(Guarded, View):
