@@ -1,7 +1,8 @@
-"""The issue list's columns: level, title with culprit, events, last seen, sparkline."""
+"""The issue list's columns: (bulk-action checkboxes,) level, title with culprit, events, first and last
+seen, sparkline."""
 
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.ui.tables import Column, DateColumn, Table, TitleColumn
+from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, DateColumn, Table, TitleColumn
 
 from minisentry.templatetags.minisentry_ui import level_class
 
@@ -25,11 +26,16 @@ class IssueTable(Table):
         return f"ms-issue {level_class(instance.level)}"
 
 
-def issue_columns(detail_url_name: str) -> list[Column]:
+def issue_columns(detail_url_name: str, bulk_actions: bool = False) -> list[Column]:
+    """With ``bulk_actions``, a first column of checkboxes for the bulk actions' footer."""
+    checkboxes = [BulkActionsCheckboxColumn("bulk_actions", obj_type="issue")] if bulk_actions else []
     return [
+        *checkboxes,
         CellColumn("level", label=_("Level"), width="1%"),
-        IssueTitleColumn("title", label=_("Issue"), url_name=detail_url_name),
+        IssueTitleColumn("title", label=_("Issue"), url_name=detail_url_name,
+                         get_title_id=lambda issue: f"issue_{issue.pk}_title"),
         CellColumn("event_count", label=_("Events"), sort_key="event_count", classname="ms-num", width="1%"),
-        DateColumn("last_seen", label=_("Last seen"), sort_key="last_seen", width="12%"),
         CellColumn("sparkline", label=_("Last 24 hours"), width="1%"),
+        DateColumn("first_seen", label=_("First seen"), sort_key="first_seen", width="11%"),
+        DateColumn("last_seen", label=_("Last seen"), sort_key="last_seen", width="11%"),
     ]

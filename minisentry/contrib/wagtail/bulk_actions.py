@@ -1,0 +1,90 @@
+"""Resolve, ignore, unresolve and delete from the issue list, through Wagtail's bulk-action framework
+(checkboxes, the footer of action buttons, a confirmation page). Registered by ``hooks``."""
+
+from django.shortcuts import get_list_or_404
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from wagtail.admin.views.bulk_action import BulkAction
+from wagtail.admin.views.generic import PermissionCheckedMixin
+
+from minisentry.browse import queries
+from minisentry.browse.views import change_status
+from minisentry.models import Issue
+from minisentry.ops.deletion import delete_issues
+
+from .filters import IssueFilterSet
+from .views import policy
+
+
+class IssueBulkAction(PermissionCheckedMixin, BulkAction):
+    """Acts on the checked issues, or with "select all in listing" on every issue the list's filters
+    and search (passed along in the query string) select."""
+
+    models = [Issue]
+    permission_policy = policy
+    permission_required = "change"
+    template_name = "minisentry_wagtail/bulk_confirm.html"
+    action_button_class = ""
+
+    @classmethod
+    def get_queryset(cls, model, object_ids):
+        return get_list_or_404(model, pk__in=[pk for pk in object_ids if str(pk).isdigit()])
+
+    def get_all_objects_in_listing_query(self, parent_id):
+        listed = IssueFilterSet(queries.without_nuls(self.request.GET)).qs
+        return queries.search(listed, self.request.GET.get("q", "").replace("\x00", "")).values_list("pk", flat=True)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "action": self}
+
+    @classmethod
+    def execute_action(cls, objects, **kwargs):
+        return change_status(Issue.objects.filter(pk__in=[issue.pk for issue in objects]), cls.action_type), 0
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        return ngettext("%(n)d issue updated.", "%(n)d issues updated.", num_parent_objects) % {"n": num_parent_objects}
+
+
+class ResolveBulkAction(IssueBulkAction):
+    display_name = _("Resolve")
+    action_type = "resolve"
+    aria_label = _("Resolve the selected issues")
+    action_priority = 10
+    question = _("Resolve these issues?")
+
+
+class IgnoreBulkAction(IssueBulkAction):
+    display_name = _("Ignore")
+    action_type = "ignore"
+    aria_label = _("Ignore the selected issues")
+    action_priority = 20
+    question = _("Ignore these issues?")
+
+
+class UnresolveBulkAction(IssueBulkAction):
+    display_name = _("Unresolve")
+    action_type = "unresolve"
+    aria_label = _("Unresolve the selected issues (also clears their regression mark)")
+    action_priority = 30
+    question = _("Unresolve these issues? Their regression marks are cleared too.")
+
+
+class DeleteBulkAction(IssueBulkAction):
+    display_name = _("Delete")
+    action_type = "delete"
+    aria_label = _("Delete the selected issues with their events")
+    action_priority = 40
+    permission_required = "delete"
+    action_button_class = "serious"
+    classes = {"serious"}
+    question = _("Delete these issues? Their events are deleted too, rows and stored JSON. This cannot be undone.")
+
+    @classmethod
+    def execute_action(cls, objects, **kwargs):
+        return delete_issues(Issue.objects.filter(pk__in=[issue.pk for issue in objects])), 0
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        return ngettext("%(n)d issue deleted.", "%(n)d issues deleted.", num_parent_objects) % {"n": num_parent_objects}
+
+
+BULK_ACTIONS = [ResolveBulkAction, IgnoreBulkAction, UnresolveBulkAction, DeleteBulkAction]
