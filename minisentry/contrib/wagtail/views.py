@@ -1,6 +1,7 @@
 """minisentry's pages in the Wagtail admin: the issue list (a generic ``IndexView``, with bulk
 actions), the issue and event pages and an issue's events (the Django-admin UI's page bodies in
-Wagtail's frame), the raw JSON, the issue actions and the Storage page. Each checks the Issue model's permissions; refusals are 403 pages."""
+Wagtail's frame), the raw JSON, the issue actions and the Storage page. Each checks the Issue
+model's permissions; refusals are 403 pages."""
 
 from django.core.exceptions import PermissionDenied
 from django.forms import Media
