@@ -2,7 +2,13 @@
 seen, sparkline."""
 
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, DateColumn, Table, TitleColumn
+from wagtail.admin.ui.tables import (
+    BulkActionsCheckboxColumn,
+    Column,
+    DateColumn,
+    Table,
+    TitleColumn,
+)
 
 from minisentry.templatetags.minisentry_ui import level_class
 

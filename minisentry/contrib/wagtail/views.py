@@ -18,12 +18,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_deny
 from django.views.generic import TemplateView
 from wagtail.admin import messages
-from wagtail.admin.widgets.button import HeaderButton
 from wagtail.admin.views.generic import (
     IndexView,
     PermissionCheckedMixin,
     WagtailAdminTemplateMixin,
 )
+from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from minisentry.browse import queries
