@@ -1,6 +1,7 @@
 """Resolve, ignore, unresolve and delete from the issue list, through Wagtail's bulk-action framework
 (checkboxes, the footer of action buttons, a confirmation page). Registered by ``hooks``."""
 
+from django.db import transaction
 from django.shortcuts import get_list_or_404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -81,7 +82,11 @@ class DeleteBulkAction(IssueBulkAction):
 
     @classmethod
     def execute_action(cls, objects, **kwargs):
-        return delete_issues(Issue.objects.filter(pk__in=[issue.pk for issue in objects])), 0
+        """Once Wagtail's transaction around the action commits: ``delete_issues`` deletes in chunks,
+        each committed before its blobs go, which it cannot do inside a transaction."""
+        ids = [issue.pk for issue in objects]
+        transaction.on_commit(lambda: delete_issues(Issue.objects.filter(pk__in=ids)))
+        return len(ids), 0
 
     def get_success_message(self, num_parent_objects, num_child_objects):
         return ngettext("%(n)d issue deleted.", "%(n)d issues deleted.", num_parent_objects) % {"n": num_parent_objects}
