@@ -46,28 +46,20 @@ class IssueBulkAction(PermissionCheckedMixin, BulkAction):
         return ngettext("%(n)d issue updated.", "%(n)d issues updated.", num_parent_objects) % {"n": num_parent_objects}
 
 
-class ResolveBulkAction(IssueBulkAction):
-    display_name = _("Resolve")
-    action_type = "resolve"
-    aria_label = _("Resolve the selected issues")
-    action_priority = 10
-    question = _("Resolve these issues?")
+def status_action(action_type: str, name, aria_label, question, priority: int) -> type[IssueBulkAction]:
+    """The bulk action ``action_type`` (resolve, ignore, unresolve: ``change_status``'s actions)."""
+    return type(f"{action_type.title()}BulkAction", (IssueBulkAction,), {
+        "display_name": name, "action_type": action_type, "aria_label": aria_label, "question": question,
+        "action_priority": priority,
+    })
 
 
-class IgnoreBulkAction(IssueBulkAction):
-    display_name = _("Ignore")
-    action_type = "ignore"
-    aria_label = _("Ignore the selected issues")
-    action_priority = 20
-    question = _("Ignore these issues?")
-
-
-class UnresolveBulkAction(IssueBulkAction):
-    display_name = _("Unresolve")
-    action_type = "unresolve"
-    aria_label = _("Unresolve the selected issues (also clears their regression mark)")
-    action_priority = 30
-    question = _("Unresolve these issues? Their regression marks are cleared too.")
+STATUS_ACTIONS = [
+    status_action("resolve", _("Resolve"), _("Resolve the selected issues"), _("Resolve these issues?"), 10),
+    status_action("ignore", _("Ignore"), _("Ignore the selected issues"), _("Ignore these issues?"), 20),
+    status_action("unresolve", _("Unresolve"), _("Unresolve the selected issues (also clears their regression mark)"),
+                  _("Unresolve these issues? Their regression marks are cleared too."), 30),
+]
 
 
 class DeleteBulkAction(IssueBulkAction):
@@ -92,4 +84,4 @@ class DeleteBulkAction(IssueBulkAction):
         return ngettext("%(n)d issue deleted.", "%(n)d issues deleted.", num_parent_objects) % {"n": num_parent_objects}
 
 
-BULK_ACTIONS = [ResolveBulkAction, IgnoreBulkAction, UnresolveBulkAction, DeleteBulkAction]
+BULK_ACTIONS = [*STATUS_ACTIONS, DeleteBulkAction]
