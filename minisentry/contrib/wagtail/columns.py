@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import (
     BulkActionsCheckboxColumn,
     Column,
-    DateColumn,
     Table,
     TitleColumn,
 )
@@ -14,11 +13,11 @@ from minisentry.templatetags.minisentry_ui import level_class
 
 
 class CellColumn(Column):
-    """A column whose cells render this app's template ``cells/<name>.html``."""
+    """A column whose cells render this app's template ``cells/<cell>.html`` (``cell`` defaults to the name)."""
 
-    def __init__(self, name, **kwargs):
+    def __init__(self, name, cell: str = "", **kwargs):
         super().__init__(name, **kwargs)
-        self.cell_template_name = f"minisentry_wagtail/cells/{name}.html"
+        self.cell_template_name = f"minisentry_wagtail/cells/{cell or name}.html"
 
 
 class IssueTitleColumn(TitleColumn):
@@ -42,6 +41,6 @@ def issue_columns(detail_url_name: str, bulk_actions: bool = False) -> list[Colu
                          get_title_id=lambda issue: f"issue_{issue.pk}_title"),
         CellColumn("event_count", label=_("Events"), sort_key="event_count", classname="ms-num", width="1%"),
         CellColumn("sparkline", label=_("Last 24 hours"), width="1%"),
-        DateColumn("first_seen", label=_("First seen"), sort_key="first_seen", width="11%"),
-        DateColumn("last_seen", label=_("Last seen"), sort_key="last_seen", width="11%"),
+        CellColumn("first_seen", cell="seen", label=_("First seen"), sort_key="first_seen", width="11%"),
+        CellColumn("last_seen", cell="seen", label=_("Last seen"), sort_key="last_seen", width="11%"),
     ]

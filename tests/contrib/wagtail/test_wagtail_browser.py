@@ -9,17 +9,9 @@ from django.core.management import call_command
 
 from minisentry.models import Issue
 
-from ...conftest import page_opener, shoot
+from ...conftest import shoot
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
-
-
-@pytest.fixture
-def wagtail_page(browser, live_server):  # noqa: F811
-    """``open_page(scheme)`` logged into the Wagtail admin (its dashboard needs a page tree: skip it)."""
-    yield from page_opener(
-        browser, f"{live_server.url}/cms/login/?next=/cms/account/", "button[type=submit]", "**/cms/account/",
-    )
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
