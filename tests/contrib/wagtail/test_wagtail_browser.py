@@ -10,6 +10,7 @@ from django.core.management import call_command
 from minisentry.models import Issue
 
 from ...conftest import shoot
+from ...screens import DESKTOP, PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
@@ -22,6 +23,9 @@ def test_menu_list_issue_and_resolve(wagtail_page, scheme):
     page.wait_for_selector("table.ms-issues")
     assert page.locator("tr.ms-issue").count() == Issue.objects.filter(status=Issue.Status.UNRESOLVED).count()
     shoot(page, f"wagtail-issue-list-{scheme}")
+    page.set_viewport_size(PHONE)
+    shoot(page, f"wagtail-issue-list-phone-{scheme}")
+    page.set_viewport_size(DESKTOP)
     page.click("tr.ms-issue a.ms-title >> nth=0")
     page.wait_for_selector("#exception, #message")
     shoot(page, f"wagtail-issue-detail-{scheme}")
