@@ -24,8 +24,12 @@ def test_menu_list_issue_and_resolve(wagtail_page, scheme):
     assert page.locator("tr.ms-issue").count() == Issue.objects.filter(status=Issue.Status.UNRESOLVED).count()
     shoot(page, f"wagtail-issue-list-{scheme}")
     page.set_viewport_size(PHONE)
+    page.reload()  # Wagtail lays its sidebar out for the window it loads in
+    page.wait_for_selector("table.ms-issues")
     shoot(page, f"wagtail-issue-list-phone-{scheme}")
     page.set_viewport_size(DESKTOP)
+    page.reload()
+    page.wait_for_selector("table.ms-issues")
     page.click("tr.ms-issue a.ms-title >> nth=0")
     page.wait_for_selector("#exception, #message")
     shoot(page, f"wagtail-issue-detail-{scheme}")
