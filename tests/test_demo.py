@@ -23,12 +23,13 @@ def seed(out) -> list[Issue]:
 def test_errors_come_from_the_shops_code_and_progress_is_told(tmp_path):
     with open(tmp_path / "out.txt", "w") as out:
         issues = seed(out)
-    culprits = {issue.culprit for issue in issues if issue.culprit}
-    assert "shop.checkout in place_order" in culprits and "shop.catalog in price_of" in culprits
-    assert all(culprit.startswith("shop.") for culprit in culprits), culprits
+    culprits = {issue.culprit for issue in issues}
+    assert culprits >= {"shop.checkout in place_order", "shop.catalog in price_of", "shop.catalog in search_page",
+                        "shop.accounts in theme_of", "shop.reports in request_report",
+                        "shop.payments", "shop.stock", "shop.db"}, culprits
     assert not [i for i in issues if "minisentry" in i.culprit or "minisentry" in i.title]
     lines = (tmp_path / "out.txt").read_text().splitlines()
-    assert len(lines) >= 4 and lines[0].startswith("Sending requests") and lines[-1].startswith("Seeded 9 issues")
+    assert len(lines) >= 4 and lines[0].startswith("Sending requests") and lines[-1].startswith("Seeded ")
 
 
 def test_events_take_the_environment_sentry_sdk_was_set_up_with(tmp_path):

@@ -107,3 +107,12 @@ def test_storage_page_in_wagtails_frame(issues):
     assert page.status_code == 200 and "w-breadcrumbs" in html and "wagtail-sidebar" in html
     assert "Compression ratio" in html and "filesystem" in html
     assert client_of(editor("stranger")).get(url("storage")).status_code == 403
+
+
+def test_search_understands_is_terms_and_names_the_rest(issues, admin_client):
+    Issue.objects.filter(pk=issues["TEA"]).update(status=Issue.Status.RESOLVED)
+    listed = admin_client.get(url("issue_list"), {"q": "is:resolved"})
+    assert {i.title for i in listed.context["object_list"]} == {"stock of TEA is low"}
+    hinted = admin_client.get(url("issue_list"), {"q": "stock !plan:pro"})
+    assert {i.title for i in hinted.context["object_list"]} == {"stock of MUG is low"}
+    assert "Not understood, so left out of the search: !plan:pro." in hinted.content.decode()
