@@ -3,6 +3,9 @@ of graphics (tag bars' fill against their track), from the browser's computed st
 
 import re
 
+from minisentry.models import Issue
+
+from .conftest import shoot
 from .uihelpers import exception_event, store
 
 PHONE = {"width": 390, "height": 844}
@@ -57,7 +60,7 @@ def tagbar_contrasts(page) -> list[float]:
 
 
 def store_screen_events() -> None:
-    """Events for the screens: a long title, tags shared 86 % / 14 %, a second issue, a regression."""
+    """Events for the screens: tags shared 86 % / 14 %, and an issue with a long title marked as a regression."""
     long_title = "the cart total could not be computed because one of the items has no price in the current catalogue"
     store(*(exception_event(tags={"browser": "Firefox" if n < 6 else "Chrome", "plan": "pro"}) for n in range(7)))
     store(exception_event(exception={"values": [{"type": "LookupError", "value": long_title, "module": "builtins",
@@ -65,3 +68,23 @@ def store_screen_events() -> None:
                                                                             "function": "price_of_every_item_in_cart",
                                                                             "module": "shop.catalog.pricing.rules",
                                                                             "lineno": 7, "in_app": True}]}}]}))
+    Issue.objects.filter(title__startswith="LookupError").update(is_regression=True)
+
+
+def check_list(page, title_selector: str, name: str) -> None:
+    """The list of ``store_screen_events``: titles readable, the regression badge on one line, no
+    sideways scrolling; a screenshot."""
+    titles = title_widths(page, title_selector)
+    assert len(titles) == 2 and min(titles) >= MIN_TITLE_PX, titles
+    assert page.locator(".ms-regression").bounding_box()["height"] < 24  # not a letter per line
+    no_horizontal_overflow(page)
+    shoot(page, name)
+
+
+def check_issue_page(page, name: str) -> None:
+    """Open the ValueError's page from the list: no sideways scrolling, tag bars >= 3:1; a screenshot."""
+    page.click("text=ValueError: cart total is not a number")
+    page.wait_for_selector("#exception")
+    no_horizontal_overflow(page)
+    assert min(tagbar_contrasts(page)) >= 3, tagbar_contrasts(page)
+    shoot(page, name)
