@@ -23,6 +23,7 @@ from django.core.management.base import BaseCommand
 from django.test import RequestFactory, override_settings
 from sentry_sdk.integrations.django import DjangoIntegration
 from sentry_sdk.integrations.logging import LoggingIntegration
+from sentry_sdk.scope import Scope, ScopeType, use_isolation_scope, use_scope
 
 import minisentry
 from minisentry.models import Issue
@@ -53,9 +54,9 @@ shop_jobs = importlib.import_module(f"{shop.__name__}.jobs")
 
 @contextmanager
 def fresh_scope():
-    """A sentry scope of its own with no breadcrumbs, as a server gives each request."""
-    with sentry_sdk.isolation_scope() as scope:
-        scope.clear_breadcrumbs()
+    """New, empty sentry scopes, as a server gives each request: nothing of whatever ran before in
+    this thread (breadcrumbs, user, tags, a request's event processor setting the transaction)."""
+    with use_isolation_scope(Scope(ty=ScopeType.ISOLATION)), use_scope(Scope(ty=ScopeType.CURRENT)):
         yield
 
 
