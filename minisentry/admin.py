@@ -10,8 +10,11 @@ from .processing.prepare import EVENT_ID_RE
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows are written by the writer only; the admin lists them and links to the browse UI
-    (subclasses define ``view_on_site``)."""
+    """Rows are written by the writer only; the admin lists them, each row linked to its page in the
+    browse UI (subclasses define ``view_on_site``), and the list's header links to the issue browser."""
+
+    change_list_template = "admin/minisentry/change_list.html"
+    list_display_links = None
 
     def has_add_permission(self, request):
         return False
@@ -22,18 +25,22 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description=_("browse"))
-    def browse(self, obj):
-        return format_html('<a href="{}">{}</a>', self.view_on_site(obj), _("open"))
+    def browse_link(self, obj, text):
+        """``text`` linked to ``obj``'s page in the issue browser (rows lead there, not to the read-only form)."""
+        return format_html('<a href="{}">{}</a>', self.view_on_site(obj), text)
 
 
 @admin.register(Issue)
 class IssueAdmin(ReadOnlyAdmin):
-    list_display = ["title", "level", "status", "is_regression", "event_count", "last_seen", "browse"]
+    list_display = ["issue_title", "level", "status", "is_regression", "event_count", "last_seen"]
     list_filter = ["status", "level", "is_regression", "environment"]
     search_fields = ["title", "culprit", "message"]
     exclude = ["message"]
     show_full_result_count = False
+
+    @admin.display(description=_("title"), ordering="title")
+    def issue_title(self, obj):
+        return self.browse_link(obj, obj.title)
 
     def view_on_site(self, obj):
         return reverse("minisentry:issue_detail", args=[obj.pk])
@@ -41,12 +48,16 @@ class IssueAdmin(ReadOnlyAdmin):
 
 @admin.register(Event)
 class EventAdmin(ReadOnlyAdmin):
-    list_display = ["event_id", "issue", "timestamp", "level", "environment", "release", "browse"]
+    list_display = ["event", "issue", "timestamp", "level", "environment", "release"]
     list_filter = ["level", "environment"]
     search_fields = ["event_id"]
     search_help_text = _("An event id (32 hex digits or a UUID).")
     list_select_related = ["issue"]
     show_full_result_count = False
+
+    @admin.display(description=_("event id"), ordering="event_id")
+    def event(self, obj):
+        return self.browse_link(obj, obj.event_id)
 
     def get_search_results(self, request, queryset, search_term):
         """Exact event ids only: the column is a UUID, and substring search would scan it."""

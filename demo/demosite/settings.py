@@ -11,7 +11,7 @@ from sentry_sdk.integrations.logging import LoggingIntegration
 import minisentry
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"  # the demo's database and stored events (gitignored)
+VAR_DIR = BASE_DIR / "var" / "django"  # the demo's database and stored events (gitignored)
 SECRET_KEY = os.environ.get("DEMO_SECRET_KEY", "demo-only-not-secret")
 DEBUG = True
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
@@ -67,6 +67,6 @@ sentry_sdk.init(
     before_send=minisentry.store(),
     integrations=[DjangoIntegration(), LoggingIntegration(level=logging.INFO, event_level=logging.ERROR)],
     include_local_variables=True,
-    environment="demo",
-    release="demo@1",
+    environment="production",  # what minisentry_demo's seeded events carry too (it reads it from here)
+    release="shop@1.5.0",  # the seeded shop's latest release
 )

@@ -4,6 +4,12 @@ moves to /django-admin/."""
 
 from .settings import *  # noqa: F403
 
+# Its own database and events beside the Django-admin variant's: either can run or restart alone.
+VAR_DIR = BASE_DIR / "var" / "wagtail"  # noqa: F405
+DATABASES["default"]["NAME"] = VAR_DIR / "db.sqlite3"  # noqa: F405
+MINISENTRY_BACKEND["OPTIONS"]["location"] = VAR_DIR / "events"  # noqa: F405
+MINISENTRY_SPOOL_DIR = VAR_DIR / "spool"
+
 INSTALLED_APPS += [  # noqa: F405
     # What Wagtail's admin needs (a real site has more: wagtail.sites, wagtail.search, its own pages…)
     "wagtail.users",

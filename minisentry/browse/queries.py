@@ -43,20 +43,40 @@ def without_nuls(params: QueryDict) -> QueryDict:
     return clean
 
 
-def split_search(query: str) -> tuple[str, list[tuple[str, str]]]:
-    """The free text and the ``key:value`` tag terms (values may be quoted) of a search."""
+# Sentry's search syntax this list does not support: these keys, negation, comparisons, boolean words.
+UNSUPPORTED_KEYS = frozenset({
+    "has", "assigned", "assigned_or_suggested", "bookmarks", "age", "firstseen", "lastseen", "timesseen",
+    "times_seen", "first_seen", "last_seen", "event.timestamp", "issue.category", "issue.priority",
+    "is_regression", "user.segment",
+})
+STATUS_WORDS = {"unresolved": "unresolved", "resolved": "resolved", "ignored": "ignored", "archived": "ignored"}
+
+
+def split_search(query: str) -> tuple[str, list[tuple[str, str]], str, list[str]]:
+    """The free text, the ``key:value`` tag terms (values may be quoted), the status of an
+    ``is:unresolved|resolved|ignored`` term ("" if none) and the terms not understood, of a search."""
     try:
         tokens = shlex.split(query)
     except ValueError:  # an unbalanced quote: take the words as they are
         tokens = query.split()
-    words, terms = [], []
+    words, terms, status, unknown = [], [], "", []
     for token in tokens:
-        match = TAG_TERM.fullmatch(token)
-        if match and "/" not in match["key"]:
+        match = TAG_TERM.fullmatch(token.lstrip("!-"))
+        if token in ("AND", "OR") or match and not_understood(token, match["key"], match["value"]):
+            unknown.append(token)
+        elif match and match["key"] == "is":
+            status = STATUS_WORDS[match["value"]]
+        elif match and "/" not in match["key"]:
             terms.append((match["key"], match["value"]))
         else:
             words.append(token)
-    return " ".join(words), terms
+    return " ".join(words), terms, status, unknown
+
+
+def not_understood(token: str, key: str, value: str) -> bool:
+    if key == "is":
+        return value not in STATUS_WORDS
+    return token[0] in "!-" or key.lower() in UNSUPPORTED_KEYS or value[0] in "<>"
 
 
 @dataclass(frozen=True)
@@ -69,6 +89,8 @@ class Search:
     terms: tuple[tuple[str, str], ...] = ()
     cut: bool = False  # characters past MAX_QUERY_CHARS were left out
     dropped: bool = False  # tag terms past MAX_TAG_TERMS were left out
+    status: str = ""  # of an is: term
+    unknown: tuple[str, ...] = ()  # terms not understood, left out
 
     @classmethod
     def parse(cls, query: str) -> "Search":
@@ -76,9 +98,10 @@ class Search:
         kept, cut = query[:MAX_QUERY_CHARS], len(query) > MAX_QUERY_CHARS
         if cut and not query[MAX_QUERY_CHARS].isspace():
             kept = re.sub(r"\S+$", "", kept) or kept  # no word or term cut in two
-        text, terms = split_search(kept)
+        text, terms, status, unknown = split_search(kept)
         terms = list(dict.fromkeys(terms))
-        return cls(kept.strip(), text, tuple(terms[:MAX_TAG_TERMS]), cut, len(terms) > MAX_TAG_TERMS)
+        return cls(kept.strip(), text, tuple(terms[:MAX_TAG_TERMS]), cut, len(terms) > MAX_TAG_TERMS,
+                   status, tuple(unknown))
 
     @property
     def notices(self) -> list[str]:
@@ -88,6 +111,11 @@ class Search:
             notices.append(_("Only the first %(n)d characters of the search were used.") % {"n": MAX_QUERY_CHARS})
         if self.dropped:
             notices.append(_("Only the first %(n)d tag terms (key:value) were used.") % {"n": MAX_TAG_TERMS})
+        if self.unknown:
+            notices.append(_(
+                "Not understood, so left out of the search: %(terms)s. This search knows words (in title, "
+                "culprit and message), tag:value terms and is:unresolved, is:resolved or is:ignored."
+            ) % {"terms": ", ".join(self.unknown)})
         return notices
 
 
@@ -160,6 +188,7 @@ class IssueFilter:
     def __post_init__(self):
         self.search = Search.parse(self.query)
         self.query = self.search.query  # what the search box shows
+        self.status = self.search.status or self.status  # an is: term wins over the status menu
 
     @classmethod
     def from_params(cls, params) -> "IssueFilter":

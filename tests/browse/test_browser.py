@@ -2,10 +2,12 @@
 
 
 import pytest
+from django.core.management import call_command
 
 from minisentry.models import Issue
 
 from ..conftest import shoot
+from ..screens import DESKTOP, PHONE, no_horizontal_overflow
 from ..uihelpers import exception_event, issue_of, message_event, store
 
 # Payloads that would set window.pwned if the page ever ran them.
@@ -60,10 +62,18 @@ def test_event_payloads_never_run(open_page):
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_screenshots(open_page, scheme):
-    store(exception_event(), exception_event(), message_event("TEA"), message_event("MUG", level="info"))
+def test_demo_screens(open_page, scheme, tmp_path):
+    """The demo's data as the README shows it: the list (desktop and phone) and a regression's page."""
+    with open(tmp_path / "demo.txt", "w") as out:
+        call_command("minisentry_demo", stdout=out)
     page = open_page(scheme)
+    assert "shop.checkout in place_order" in page.inner_text(".ms-issues")
     shoot(page, f"issue-list-{scheme}")
-    page.click("text=ValueError: cart total is not a number")
-    page.wait_for_selector("#exception")
+    page.set_viewport_size(PHONE)
+    no_horizontal_overflow(page)
+    shoot(page, f"issue-list-phone-{scheme}")
+    page.set_viewport_size(DESKTOP)
+    page.click("a.ms-title:has-text('ValueError')")
+    assert "came back after it had been resolved" in page.inner_text(".ms-regression-note")
+    assert page.locator("button[value=resolve]").inner_text() == "Resolve again"
     shoot(page, f"issue-detail-{scheme}")

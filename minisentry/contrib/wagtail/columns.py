@@ -1,18 +1,24 @@
-"""The issue list's columns: level, title with culprit, events, users, last seen, sparkline."""
+"""The issue list's columns: (bulk-action checkboxes,) level, title with culprit, events, users,
+sparkline, first and last seen."""
 
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.ui.tables import Column, DateColumn, Table, TitleColumn
+from wagtail.admin.ui.tables import (
+    BulkActionsCheckboxColumn,
+    Column,
+    Table,
+    TitleColumn,
+)
 
 from minisentry.browse.frequency import SPARK_RANGES, spark_range
 from minisentry.templatetags.minisentry_ui import level_class
 
 
 class CellColumn(Column):
-    """A column whose cells render this app's template ``cells/<name>.html``."""
+    """A column whose cells render this app's template ``cells/<cell>.html`` (``cell`` defaults to the name)."""
 
-    def __init__(self, name, **kwargs):
+    def __init__(self, name, cell: str = "", **kwargs):
         super().__init__(name, **kwargs)
-        self.cell_template_name = f"minisentry_wagtail/cells/{name}.html"
+        self.cell_template_name = f"minisentry_wagtail/cells/{cell or name}.html"
 
 
 class SparklineColumn(CellColumn):
@@ -39,12 +45,17 @@ class IssueTable(Table):
         return f"ms-issue {level_class(instance.level)}"
 
 
-def issue_columns(detail_url_name: str) -> list[Column]:
+def issue_columns(detail_url_name: str, bulk_actions: bool = False) -> list[Column]:
+    """With ``bulk_actions``, a first column of checkboxes for the bulk actions' footer."""
+    checkboxes = [BulkActionsCheckboxColumn("bulk_actions", obj_type="issue")] if bulk_actions else []
     return [
+        *checkboxes,
         CellColumn("level", label=_("Level"), width="1%"),
-        IssueTitleColumn("title", label=_("Issue"), url_name=detail_url_name),
+        IssueTitleColumn("title", label=_("Issue"), url_name=detail_url_name,
+                         get_title_id=lambda issue: f"issue_{issue.pk}_title"),
         CellColumn("event_count", label=_("Events"), sort_key="event_count", classname="ms-num", width="1%"),
         CellColumn("user_count", label=_("Users"), sort_key="user_count", classname="ms-num", width="1%"),
-        DateColumn("last_seen", label=_("Last seen"), sort_key="last_seen", width="12%"),
         SparklineColumn("sparkline", label=_("Events over time"), width="1%"),
+        CellColumn("first_seen", cell="seen", label=_("First seen"), sort_key="first_seen", width="11%"),
+        CellColumn("last_seen", cell="seen", label=_("Last seen"), sort_key="last_seen", width="11%"),
     ]

@@ -1,4 +1,5 @@
-"""The hooks: the "Errors" menu item, the admin URLs, and the permissions for group editing."""
+"""The hooks: the "Errors" menu item, the admin URLs, the issue list's bulk actions, and the
+permissions for group editing."""
 
 from django.contrib.auth.models import Permission
 from django.urls import include, path, reverse
@@ -9,6 +10,7 @@ from wagtail.admin.menu import MenuItem
 from minisentry.browse import queries
 
 from . import urls
+from .bulk_actions import BULK_ACTIONS
 from .views import policy
 
 
@@ -43,3 +45,7 @@ def register_permissions():
     return Permission.objects.filter(
         content_type__app_label="minisentry", codename__in=["view_issue", "change_issue", "delete_issue"],
     )
+
+
+for action in BULK_ACTIONS:
+    hooks.register("register_bulk_action", action)

@@ -10,6 +10,7 @@ app_name = "minisentry_wagtail"
 urlpatterns = [
     path("", views.IssueIndexView.as_view(), name="issue_list"),
     path("results/", views.IssueIndexView.as_view(results_only=True), name="issue_list_results"),
+    path("storage/", views.StorageView.as_view(), name="storage"),
     path("issues/action/", views.IssueActionView.as_view(), name="issue_action"),
     path("issues/<int:pk>/", views.IssueDetailView.as_view(), name="issue_detail"),
     path("issues/<int:pk>/events/", views.IssueEventsView.as_view(), name="issue_events"),

@@ -1,6 +1,7 @@
-"""minisentry's pages in the Wagtail admin: the issue list (a generic ``IndexView``), the issue and
-event pages and an issue's events (the Django-admin UI's page bodies in Wagtail's frame), the raw
-JSON, and the issue actions. Each checks the Issue model's permissions; refusals are 403 pages."""
+"""minisentry's pages in the Wagtail admin: the issue list (a generic ``IndexView``, with bulk
+actions), the issue and event pages and an issue's events (the Django-admin UI's page bodies in
+Wagtail's frame), the raw JSON, the issue actions and the Storage page. Each checks the Issue
+model's permissions; refusals are 403 pages."""
 
 from django.core.exceptions import PermissionDenied
 from django.forms import Media
@@ -22,6 +23,7 @@ from wagtail.admin.views.generic import (
     PermissionCheckedMixin,
     WagtailAdminTemplateMixin,
 )
+from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from minisentry.browse import queries
@@ -37,6 +39,7 @@ from minisentry.browse.views import (
     raw_context,
 )
 from minisentry.models import Event, Issue
+from minisentry.ops.stats import collect
 
 from .columns import IssueTable, issue_columns
 from .filters import IssueFilterSet
@@ -88,11 +91,25 @@ class IssueIndexView(Guarded, IndexView):
     search_fields = ["title", "culprit", "message"]  # what queries.search looks at, besides tags
     table_class = IssueTable
     table_classname = "listing ms-issues"
-    columns = issue_columns("minisentry_wagtail:issue_detail")
 
     def setup(self, request, *args, **kwargs):
-        request.GET = queries.without_nuls(request.GET)
+        request.GET = params = queries.without_nuls(request.GET)
+        if status := queries.Search.parse(params.get("q", "")).status:  # an is: term wins over the filter
+            request.GET = params.copy()
+            request.GET["status"] = status
         super().setup(request, *args, **kwargs)
+
+    @cached_property
+    def can_change(self) -> bool:
+        return policy.user_has_permission(self.request.user, "change")
+
+    @cached_property
+    def columns(self):
+        return issue_columns("minisentry_wagtail:issue_detail", bulk_actions=self.can_change)
+
+    @cached_property
+    def header_buttons(self):
+        return [HeaderButton(_("Storage"), url=reverse("minisentry_wagtail:storage"), icon_name="folder-inverse")]
 
     @cached_property
     def search(self) -> queries.Search:
@@ -118,6 +135,7 @@ class IssueIndexView(Guarded, IndexView):
             notices = [*notices, queries.TIMEOUT_NOTICE]
         context["media"] += ASSETS
         context["notices"] = notices
+        context["bulk_actions"] = self.can_change
         return context
 
 
@@ -190,6 +208,17 @@ class EventRawView(IssuePage):
         event = get_object_or_404(Event.objects.select_related("issue"), event_id=event_id)
         self.issue, self.event_id = event.issue, event.event_id
         return self.render_to_response(self.get_context_data(**raw_context(event)))
+
+
+class StorageView(ErrorsPage, TemplateView):
+    """The figures of ``minisentry_stats``, as the Django-admin UI's Storage page shows them."""
+
+    template_name = "minisentry_wagtail/storage.html"
+    page_title = gettext_lazy("Storage")
+    header_icon = "folder-inverse"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(stats=collect(), **kwargs)
 
 
 class EventJsonView(Guarded, View):

@@ -1,96 +1,62 @@
-"""Seed real errors: requests to small views under sentry-sdk's DjangoIntegration, logged errors,
-chained exceptions, a custom fingerprint, and a resolved issue that regresses.
+"""Seed real errors: requests to a small shop's views (``minisentry/demo/shop``) under sentry-sdk's
+DjangoIntegration, its background jobs' logged errors, chained exceptions, a custom fingerprint, and
+a resolved issue that regresses.
 
-The command initialises sentry-sdk for this process without a DSN, so nothing leaves the machine:
-events go to ``minisentry.store()`` only. This module is also the URLconf of the demo requests.
+The shop is imported as the top-level package ``shop`` (``demo_shop`` if the project has a ``shop``
+of its own), so culprits read like a project's own code: ``shop.checkout in place_order``. Events
+take the environment sentry-sdk was initialised with (the demo site's settings), so the seeded data
+and new errors agree. Without a DSN, nothing leaves the machine: events go to ``minisentry.store()``.
 """
 
+import importlib
+import importlib.util
 import logging
 import random
+import sys
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import sentry_sdk
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.management.base import BaseCommand
-from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
-from django.urls import path
 from sentry_sdk.integrations.django import DjangoIntegration
 from sentry_sdk.integrations.logging import LoggingIntegration
+from sentry_sdk.scope import Scope, ScopeType, use_isolation_scope, use_scope
 
 import minisentry
 from minisentry.models import Issue
 
-logger = logging.getLogger("shop.payments")
 HOURS_OF_HISTORY = 24
+SHOP_DIR = Path(__file__).resolve().parents[2] / "demo" / "shop"
 
 
-class PaymentDeclined(Exception):
-    pass
+def import_shop():
+    """The demo shop as a top-level package (``shop``, or ``demo_shop`` when ``shop`` is taken)."""
+    existing = sys.modules.get("shop")
+    if existing is not None and Path(existing.__file__).resolve().parent == SHOP_DIR:
+        return existing
+    name = "shop" if existing is None and importlib.util.find_spec("shop") is None else "demo_shop"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, SHOP_DIR / "__init__.py",
+                                                      submodule_search_locations=[str(SHOP_DIR)])
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
 
 
-def charge_card(card: dict, amount: int) -> None:
-    if card["number"].endswith("0002"):
-        raise PaymentDeclined(f"card ending {card['number'][-4:]} declined for {amount} cents")
-
-
-def checkout(request, cart_id: int):
-    cart = {"id": cart_id, "items": [{"sku": "TEA-01", "qty": 2}, {"sku": "MUG-07", "qty": 1}], "coupon": None}
-    card = {"number": "4000000000000002", "holder": request.GET.get("holder", "Ada")}
-    sentry_sdk.add_breadcrumb(category="cart", message=f"cart {cart_id} has {len(cart['items'])} items", data=cart)
-    logger.info("charging card of %s", card["holder"])
-    try:
-        charge_card(card, amount=2599)
-    except PaymentDeclined as exc:
-        raise RuntimeError(f"checkout of cart {cart['id']} failed") from exc
-    return HttpResponse("paid")
-
-
-def product(request, slug: str):
-    prices = {"tea": 450, "mug": 1200}
-    return HttpResponse(str(prices[slug]))  # KeyError for unknown products
-
-
-def search(request):
-    page = int(request.GET.get("page", "1"))  # ValueError for ?page=two
-    return HttpResponse(f"page {page}")
-
-
-def profile(request, user_id: int):
-    sentry_sdk.set_user({"id": str(user_id), "email": f"user{user_id}@example.com"})
-    sentry_sdk.set_tag("plan", "pro" if user_id % 2 else "free")
-    sentry_sdk.add_breadcrumb(category="auth", message=f"loaded session of user {user_id}", level="info")
-    settings = None
-    return HttpResponse(settings["theme"])  # TypeError: None is not subscriptable
-
-
-def report(request):
-    """A timeout that is grouped by a custom fingerprint, whatever the stack trace says."""
-    with sentry_sdk.new_scope() as scope:
-        scope.fingerprint = ["report-backend-timeout"]
-        scope.set_tag("backend", random.choice(["reports-1", "reports-2"]))
-        try:
-            raise TimeoutError(f"report backend did not answer within {random.randint(5, 30)} s")
-        except TimeoutError:
-            sentry_sdk.capture_exception()
-    return HttpResponse("queued")
-
-
-urlpatterns = [
-    path("checkout/<int:cart_id>/", checkout),
-    path("products/<slug:slug>/", product),
-    path("search/", search),
-    path("users/<int:user_id>/", profile),
-    path("reports/", report),
-]
+shop = import_shop()
+shop_urls = importlib.import_module(f"{shop.__name__}.urls")
+shop_jobs = importlib.import_module(f"{shop.__name__}.jobs")
 
 
 @contextmanager
 def fresh_scope():
-    """A sentry scope of its own with no breadcrumbs, as a server gives each request."""
-    with sentry_sdk.isolation_scope() as scope:
-        scope.clear_breadcrumbs()
+    """New, empty sentry scopes, as a server gives each request: nothing of whatever ran before in
+    this thread (breadcrumbs, user, tags, a request's event processor setting the transaction)."""
+    with use_isolation_scope(Scope(ty=ScopeType.ISOLATION)), use_scope(Scope(ty=ScopeType.CURRENT)):
         yield
 
 
@@ -113,15 +79,15 @@ def backdated(hook, spread: timedelta):
 
 
 class Command(BaseCommand):
-    help = "Seed minisentry with real errors raised through real code paths (for demos and screenshots)."
+    help = "Seed minisentry with real errors raised through a small shop's code (for demos and screenshots)."
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=1, help="Random seed (same data for the same seed).")
 
-    def init_sdk(self, release: str, before_send) -> None:
+    def init_sdk(self, release: str, environment: str, before_send) -> None:
         sentry_sdk.init(
-            dsn=None, before_send=before_send, release=release, environment="production",
-            server_name="web-1", include_local_variables=True, in_app_include=[__name__],
+            dsn=None, before_send=before_send, release=release, environment=environment,
+            server_name="web-1", include_local_variables=True, in_app_include=[shop.__name__],
             integrations=[DjangoIntegration(), LoggingIntegration(level=logging.INFO, event_level=logging.WARNING)],
         )
 
@@ -135,28 +101,26 @@ class Command(BaseCommand):
                 get(app, f"/users/{n}/")
                 get(app, "/reports/")
 
-    def log(self) -> None:
-        with fresh_scope():
-            self.log_in_scope()
-
-    def log_in_scope(self) -> None:
-        for order in range(4):
-            logger.error("refund of order %s failed: gateway returned %s", 5000 + order, random.choice([502, 503]))
-        logger.warning("stock for %s is below %d", "TEA-01", 5)
-        logger.critical("database connection pool exhausted (%d of %d in use)", 20, 20)
-        sentry_sdk.capture_message("nightly export finished with 3 skipped rows", level="info")
+    def step(self, text: str) -> None:
+        self.stdout.write(text)
+        self.stdout.flush()
 
     def handle(self, *args, seed: int, **options):
         random.seed(seed)
+        environment = sentry_sdk.get_client().options.get("environment") or "production"
         app = WSGIHandler()
-        with override_settings(ROOT_URLCONF=__name__, ALLOWED_HOSTS=["*"], DEBUG=False):
-            self.init_sdk("shop@1.4.0", backdated(minisentry.store(), timedelta(hours=HOURS_OF_HISTORY)))
+        with override_settings(ROOT_URLCONF=shop_urls, ALLOWED_HOSTS=["*"], DEBUG=False):
+            self.step(f"Sending requests that fail to the shop (release shop@1.4.0, environment {environment})…")
+            self.init_sdk("shop@1.4.0", environment, backdated(minisentry.store(), timedelta(hours=HOURS_OF_HISTORY)))
             self.requests(app, rounds=12)
-            self.log()
+            self.step("Running the shop's nightly jobs, which log errors…")
+            with fresh_scope():
+                shop_jobs.nightly()
             minisentry.flush(60)
+            self.step("Resolving the search's ValueError, then release shop@1.5.0 brings it back (a regression)…")
             fixed = Issue.objects.filter(title__startswith="ValueError")
             fixed.update(status=Issue.Status.RESOLVED, resolved_at=datetime.now(UTC))
-            self.init_sdk("shop@1.5.0", minisentry.store())  # the fix did not hold: a regression
+            self.init_sdk("shop@1.5.0", environment, minisentry.store())
             get(app, "/search/", page="三")
             self.requests(app, rounds=2)
             minisentry.flush(60)

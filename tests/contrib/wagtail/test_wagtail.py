@@ -139,7 +139,7 @@ def test_list_has_level_title_culprit_count_last_seen_and_sparkline(admin_client
                  'class="ms-badge ms-level-error"', 'class="ms-badge ms-level-warning"', "Last seen", "Last 24 hours"):
         assert text in html, text
     assert html.count('<svg class="ms-sparkline"') == 2
-    assert '<td class="ms-num">2</td>' in html
+    assert '<td class="ms-num">2<span class="ms-unit"> events</span></td>' in html
     assert url("issue_detail", Issue.objects.get(title__contains="TEA").pk) in html
 
 

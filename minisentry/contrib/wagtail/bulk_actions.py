@@ -1,0 +1,87 @@
+"""Resolve, ignore, unresolve and delete from the issue list, through Wagtail's bulk-action framework
+(checkboxes, the footer of action buttons, a confirmation page). Registered by ``hooks``."""
+
+from django.db import transaction
+from django.shortcuts import get_list_or_404
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from wagtail.admin.views.bulk_action import BulkAction
+from wagtail.admin.views.generic import PermissionCheckedMixin
+
+from minisentry.browse import queries
+from minisentry.browse.views import change_status
+from minisentry.models import Issue
+from minisentry.ops.deletion import delete_issues
+
+from .filters import IssueFilterSet
+from .views import policy
+
+
+class IssueBulkAction(PermissionCheckedMixin, BulkAction):
+    """Acts on the checked issues, or with "select all in listing" on every issue the list's filters
+    and search (passed along in the query string) select."""
+
+    models = [Issue]
+    permission_policy = policy
+    permission_required = "change"
+    template_name = "minisentry_wagtail/bulk_confirm.html"
+    action_button_class = ""
+
+    @classmethod
+    def get_queryset(cls, model, object_ids):
+        return get_list_or_404(model, pk__in=[pk for pk in object_ids if str(pk).isdigit()])
+
+    def get_all_objects_in_listing_query(self, parent_id):
+        listed = IssueFilterSet(queries.without_nuls(self.request.GET)).qs
+        return queries.search(listed, self.request.GET.get("q", "").replace("\x00", "")).values_list("pk", flat=True)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "action": self}
+
+    @classmethod
+    def execute_action(cls, objects, **kwargs):
+        return change_status(Issue.objects.filter(pk__in=[issue.pk for issue in objects]), cls.action_type), 0
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        return ngettext("%(n)d issue updated.", "%(n)d issues updated.", num_parent_objects) % {"n": num_parent_objects}
+
+
+def status_action(action_type: str, name, aria_label, question, priority: int) -> type[IssueBulkAction]:
+    """The bulk action ``action_type`` (resolve, ignore, unresolve: ``change_status``'s actions)."""
+    return type(f"{action_type.title()}BulkAction", (IssueBulkAction,), {
+        "display_name": name, "action_type": action_type, "aria_label": aria_label, "question": question,
+        "action_priority": priority,
+    })
+
+
+STATUS_ACTIONS = [
+    status_action("resolve", _("Resolve"), _("Resolve the selected issues"), _("Resolve these issues?"), 10),
+    status_action("ignore", _("Ignore"), _("Ignore the selected issues"), _("Ignore these issues?"), 20),
+    status_action("unresolve", _("Unresolve"), _("Unresolve the selected issues (also clears their regression mark)"),
+                  _("Unresolve these issues? Their regression marks are cleared too."), 30),
+]
+
+
+class DeleteBulkAction(IssueBulkAction):
+    display_name = _("Delete")
+    action_type = "delete"
+    aria_label = _("Delete the selected issues with their events")
+    action_priority = 40
+    permission_required = "delete"
+    action_button_class = "serious"
+    classes = {"serious"}
+    question = _("Delete these issues? Their events are deleted too, rows and stored JSON. This cannot be undone.")
+
+    @classmethod
+    def execute_action(cls, objects, **kwargs):
+        """Once Wagtail's transaction around the action commits: ``delete_issues`` deletes in chunks,
+        each committed before its blobs go, which it cannot do inside a transaction."""
+        ids = [issue.pk for issue in objects]
+        transaction.on_commit(lambda: delete_issues(Issue.objects.filter(pk__in=ids)))
+        return len(ids), 0
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        return ngettext("%(n)d issue deleted.", "%(n)d issues deleted.", num_parent_objects) % {"n": num_parent_objects}
+
+
+BULK_ACTIONS = [*STATUS_ACTIONS, DeleteBulkAction]
