@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from .. import conf
-from ..grouping import get_grouping
+from ..grouping.cache import cached_grouping
 from ..models import Level
 from ..storage.blobkeys import blob_key
 from . import codec, scrubbing
@@ -57,7 +57,7 @@ def prepare(payload: bytes | dict) -> EventRecord:
         raise ValueError(f"an event must be a JSON object, not {type(event).__name__}")
     if scrubbing.scrub(event, payload):
         payload = codec.dumps(event)  # only then: the common path stores the snapshot as it came
-    grouping = get_grouping(event)
+    grouping = cached_grouping(event)
     level = text(event.get("level"), 16).lower()
     return EventRecord(
         event_id=event_id(event.get("event_id")),
