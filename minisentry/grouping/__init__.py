@@ -13,6 +13,9 @@ getsentry/sentry), in the same shape:
    salts them;
 4. hashing: a variant's hash is the md5 of its contributing leaf values, concatenated.
 
+``cache`` keeps results keyed on exactly the fields grouping reads (the normalised event keeps
+only those), so that events of a known code site are not grouped again.
+
 Project settings that Sentry keeps server-side may be given inside the event, as Sentry's own
 test inputs do: ``_grouping.enhancements`` (stack-trace rules, one per line) and
 ``_fingerprinting_rules`` (a list of ``{"matchers": [[key, pattern], ...], "fingerprint": [...]}``).

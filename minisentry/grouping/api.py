@@ -39,15 +39,20 @@ def get_grouping_hashes(event: dict) -> list[str]:
 
 def get_grouping(event: dict) -> Grouping:
     """Group ``event``. Never raises for a dict, whatever it holds; raises TypeError otherwise."""
-    variants = calculate_variants(event)
+    return group(event, set())
+
+
+def group(event: dict, reads: set) -> Grouping:
+    """Group ``event``, adding to ``reads`` the categories of per-event values read (see normalization)."""
+    variants = calculate_variants(event, reads)
     hashes = list(dict.fromkeys(v.hash for v in variants if v.hash is not None))
     primary = next(v for v in variants if v.hash == hashes[0])
     return Grouping(hashes, primary.name, primary.description, shorten_all(primary.values))
 
 
-def calculate_variants(event: dict) -> list[Variant]:
+def calculate_variants(event: dict, reads: set | None = None) -> list[Variant]:
     """Every variant Sentry computes for the event, ordered as its hashes are ("system" last)."""
-    ev = normalize_event(event)
+    ev = normalize_event(event, reads)
     rules = get_rules(as_str(as_dict(event.get("_grouping")).get("enhancements")))
     for frames, exception in event_stacktraces(ev):
         apply_frame_modifications(frames, rules, ev.get("platform"), exception)

@@ -79,14 +79,14 @@ def _fingerprint_matcher(raw: Any) -> tuple[str, str, bool] | None:
 
 def server_fingerprint(ev: dict, project_rules: tuple[_FingerprintRule, ...]) -> tuple[list[str] | None, bool]:
     """The fingerprint after server rules (the project's, then built-in ones); True if a built-in one set it."""
-    values = _fingerprint_match_values(ev)
+    values = _MatchValues(ev)
     for rule in project_rules + _BUILTIN_FINGERPRINT_RULES:
         if _fingerprint_rule_matches(rule, values):
             return list(rule.fingerprint), rule.builtin
     return ev.get("fingerprint"), False
 
 
-def _fingerprint_rule_matches(rule: _FingerprintRule, values: dict[str, list[dict]]) -> bool:
+def _fingerprint_rule_matches(rule: _FingerprintRule, values: _MatchValues) -> bool:
     """Matchers are grouped (exceptions, frames, tags...); each group must match one value set."""
     groups: dict[str, list[tuple[str, str, bool]]] = {}
     for matcher in rule.matchers:
@@ -119,22 +119,36 @@ def _fingerprint_value_matches(key: str, pattern: str, values: dict) -> bool:
     return glob_matches(value, pattern, ignorecase=key in ("level", "value"))
 
 
-def _fingerprint_match_values(ev: dict) -> dict[str, list[dict]]:
-    """The event's values for fingerprint matchers, by matcher group."""
-    exceptions = [{"type": e["type"], "value": e["value"]} for e in event_exceptions(ev)]
-    formatted = as_dict(ev.get("logentry")).get("formatted")
-    sdk_name = as_str(as_dict(ev.get("sdk")).get("name"))
-    release = as_str(ev.get("release"))
-    log_info = {key: ev[key] for key in ("logger", "level") if isinstance(ev.get(key), str) and ev[key]}
-    frames = [frame for frames, _ in event_stacktraces(ev) for frame in frames]
-    frame_keys = ("function", "abs_path", "filename", "module", "package")
-    return {
-        "toplevel": ([{"message": formatted}] if formatted else []) + exceptions,
-        "log_info": [log_info] if log_info else [],
-        "exceptions": exceptions,
-        "frames": [{**{key: frame[key] for key in frame_keys}, "app": frame["in_app"]} for frame in frames],
-        "tags": [{f"tags.{key}": value for key, value in event_tags(ev)}],
-        "sdk": [{"sdk": sdk_name}] if sdk_name else [],
-        "family": [{"family": behavior_family(ev.get("platform"))}],
-        "release": [{"release": release}] if release else [],
-    }
+class _MatchValues(dict):
+    """The event's values for fingerprint matchers, by matcher group, each group read when a rule needs it.
+
+    Exceptions are the normalised ones, so that only a matcher of their value reads it."""
+
+    def __init__(self, ev: dict):
+        super().__init__()
+        self.ev = ev
+
+    def __missing__(self, group: str) -> list[dict]:
+        ev = self.ev
+        if group in ("toplevel", "exceptions"):
+            formatted = as_dict(ev.get("logentry")).get("formatted") if group == "toplevel" else None
+            found = ([{"message": formatted}] if formatted else []) + event_exceptions(ev)
+        elif group == "log_info":
+            log_info = {key: ev[key] for key in ("logger", "level") if isinstance(ev.get(key), str) and ev[key]}
+            found = [log_info] if log_info else []
+        elif group == "frames":
+            frames = [frame for frames, _ in event_stacktraces(ev) for frame in frames]
+            keys = ("function", "abs_path", "filename", "module", "package")
+            found = [{**{key: frame[key] for key in keys}, "app": frame["in_app"]} for frame in frames]
+        elif group == "tags":
+            found = [{f"tags.{key}": value for key, value in event_tags(ev)}]
+        elif group == "sdk":
+            sdk_name = as_str(as_dict(ev.get("sdk")).get("name"))
+            found = [{"sdk": sdk_name}] if sdk_name else []
+        elif group == "family":
+            found = [{"family": behavior_family(ev.get("platform"))}]
+        else:
+            release = as_str(ev.get("release"))
+            found = [{"release": release}] if release else []
+        self[group] = found
+        return found

@@ -19,113 +19,163 @@ _MAX_FRAMES = 250
 # kept the first and last of SENTRY_MAX_EXCEPTIONS = 25 (trim_exceptions in
 # sentry/interfaces/exception.py). Here, the first and last 125 of a longer chain.
 _MAX_EXCEPTIONS = 250
-_LEGACY_ALIASES = (
-    "sentry.interfaces.Exception", "sentry.interfaces.Stacktrace", "sentry.interfaces.Message", "message",
-)
 _TYPE_VALUE_RE = re.compile(r"(\w+):(.*)\Z")
+# The normalised event holds only the fields grouping reads (those below, and platform,
+# exceptions, stack traces, threads, log entry, fingerprint, checksum), so a grouping result is a
+# function of them: the grouping cache (cache.py) keys on the same fields.
+# Per-event values read only in some cases (a stackless exception's value, a message without a
+# template, fingerprint rules and variables): reading them is noted (see ``Inputs``), by category.
+VOLATILE_EVENT_FIELDS = {"transaction": "transaction", "level": "level", "logger": "logger", "release": "release",
+                         "tags": "tags"}  # fmt: skip
+FRAME_FIELDS = ("function", "raw_function", "module", "package", "filename", "abs_path", "context_line", "platform",
+                "lineno", "colno", "in_app")  # fmt: skip
+FRAME_DATA_FIELDS = ("category", "sourcemap")
+MECHANISM_FIELDS = ("type", "synthetic", "is_exception_group", "exception_id", "parent_id")
+THREAD_FIELDS = ("crashed", "current")
+SDK_FIELDS = ("name", "version")
 
 
-def normalize_event(event: dict) -> dict:
-    """A copy of ``event`` with its grouping inputs normalised like Relay does; ``event`` is not mutated.
+class Inputs(dict):
+    """A normalised dict whose per-event values note their category in ``reads`` when read."""
+
+    __slots__ = ("reads", "volatile")
+
+    def __init__(self, values: dict, reads: set, volatile: dict[str, str]):
+        super().__init__(values)
+        self.reads, self.volatile = reads, volatile
+
+    def __getitem__(self, key):
+        if key in self.volatile:
+            self.reads.add(self.volatile[key])
+        return dict.__getitem__(self, key)
+
+    def get(self, key, default=None):
+        if key in self.volatile:
+            self.reads.add(self.volatile[key])
+        return dict.get(self, key, default)
+
+
+def normalize_event(event: dict, reads: set | None = None) -> dict:
+    """A copy of ``event``'s grouping inputs normalised like Relay does; ``event`` is not mutated.
 
     Exceptions become ``{"values": [...]}`` (from a bare exception or a list); a top-level stack
     trace moves into a lone exception; empty stack traces, non-dict frames and exceptions without
     type and value are dropped; ``message`` forms become ``logentry``; the fingerprint becomes a
-    list of strings; long values are trimmed.
+    list of strings; long values are trimmed. Only the fields grouping reads are kept; reading a
+    per-event one (an exception's value, a message, a tag...) adds its category to ``reads``.
     """
     if not isinstance(event, dict):
         raise TypeError(f"an event must be a dict, not {type(event).__name__}")
+    reads = set() if reads is None else reads
     platform = as_str(event.get("platform"))
-    exceptions = _normalize_exceptions(_first(event, "exception", "sentry.interfaces.Exception"), platform)
-    stacktrace = _normalize_stacktrace(_first(event, "stacktrace", "sentry.interfaces.Stacktrace"), platform)
+    exceptions = [_normalize_exception(raw, platform, reads) for raw in raw_exceptions(event)]
+    exceptions = [exception for exception in exceptions if exception is not None]
+    stacktrace = _normalize_stacktrace(raw_stacktrace(event), platform)
     if len(exceptions) == 1 and stacktrace is not None:
         exceptions[0]["stacktrace"], stacktrace = stacktrace, None
-    normalized = {key: value for key, value in event.items() if key not in _LEGACY_ALIASES}
+    sdk = event.get("sdk")
     fields = {
         "platform": platform,
         "exception": {"values": exceptions} if exceptions else None,
         "stacktrace": stacktrace,
-        "threads": _normalize_threads(event.get("threads"), platform),
-        "logentry": _normalize_logentry(_first(event, "logentry", "sentry.interfaces.Message", "message")),
+        "threads": _normalize_threads(raw_threads(event), platform),
+        "logentry": normalize_logentry(event, reads),
         "fingerprint": normalize_fingerprint(event.get("fingerprint")),
+        "checksum": event.get("checksum"),
+        "sdk": dict(zip(SDK_FIELDS, map(sdk.get, SDK_FIELDS))) if isinstance(sdk, dict) else None,
+        **{name: event.get(name) for name in VOLATILE_EVENT_FIELDS},
     }
-    for key, value in fields.items():
-        if value is None:
-            normalized.pop(key, None)
-        else:
-            normalized[key] = value
-    return normalized
+    return Inputs(fields, reads, VOLATILE_EVENT_FIELDS)
 
 
-def _normalize_exceptions(raw: Any, platform: str | None) -> list[dict]:
-    """The exceptions, typed; of a chain longer than ``_MAX_EXCEPTIONS``, its first and last ones."""
+def raw_exceptions(event: dict) -> list:
+    """The event's exceptions as sent (any type); of a chain longer than ``_MAX_EXCEPTIONS``, its first and last."""
+    raw = _first(event, "exception", "sentry.interfaces.Exception")
     if isinstance(raw, dict):
         raw = raw.get("values") if "values" in raw else [raw]
     raw = as_list(raw)
-    if len(raw) > _MAX_EXCEPTIONS:
-        raw = raw[: _MAX_EXCEPTIONS // 2] + raw[-(_MAX_EXCEPTIONS // 2) :]
-    exceptions = (_normalize_exception(item, platform) for item in raw)
-    return [exception for exception in exceptions if exception is not None]
+    return raw[: _MAX_EXCEPTIONS // 2] + raw[-(_MAX_EXCEPTIONS // 2) :] if len(raw) > _MAX_EXCEPTIONS else raw
 
 
-def _normalize_exception(raw: Any, platform: str | None) -> dict | None:
+def raw_stacktrace(event: dict) -> Any:
+    return _first(event, "stacktrace", "sentry.interfaces.Stacktrace")
+
+
+def raw_frames(stacktrace: Any) -> list | None:
+    """The frames of a stack trace as sent (any type), the last ``_MAX_FRAMES``; None if it is not a dict."""
+    return as_list(stacktrace.get("frames"))[-_MAX_FRAMES:] if isinstance(stacktrace, dict) else None
+
+
+def raw_threads(event: dict) -> list:
+    raw = event.get("threads")
+    return as_list(raw.get("values") if isinstance(raw, dict) else raw)
+
+
+def frame_data(frame: dict) -> dict:
+    """What grouping reads of a frame's ``data``: the category rules match, a source map's presence."""
+    data = as_dict(frame.get("data"))
+    return {key: data[key] for key in FRAME_DATA_FIELDS if key in data}
+
+
+def _normalize_exception(raw: Any, platform: str | None, reads: set) -> dict | None:
     if not isinstance(raw, dict):
         return None
     exc_type, value = as_str(raw.get("type")), _message_str(raw.get("value"))
-    if not exc_type and value and (match := _TYPE_VALUE_RE.match(value)):
-        exc_type, value = match.group(1), match.group(2).strip()
-    if not exc_type and not value:
-        return None
-    return {
-        **raw,
+    if not exc_type:
+        reads.add("value")  # the value decides whether there is an exception, and its type
+        if value and (match := _TYPE_VALUE_RE.match(value)):
+            exc_type, value = match.group(1), match.group(2).strip()
+        if not exc_type and not value:
+            return None
+    fields = {
         "type": exc_type or None,
         "value": value,
-        "module": as_str(raw.get("module")),
         "mechanism": _normalize_mechanism(raw.get("mechanism")),
         "stacktrace": _normalize_stacktrace(raw.get("stacktrace"), platform),
     }
+    return Inputs(fields, reads, {"value": "value"})
 
 
 def _normalize_mechanism(raw: Any) -> dict | None:
     if not isinstance(raw, dict):
         return None
+    mechanism_type, synthetic, is_exception_group, exception_id, parent_id = map(raw.get, MECHANISM_FIELDS)
     return {
-        **raw,
-        "type": as_str(raw.get("type")),
-        "synthetic": raw.get("synthetic") is True,
-        "is_exception_group": raw.get("is_exception_group") is True,
-        "exception_id": _uint(raw.get("exception_id")),
-        "parent_id": _uint(raw.get("parent_id")),
+        "type": as_str(mechanism_type),
+        "synthetic": synthetic is True,
+        "is_exception_group": is_exception_group is True,
+        "exception_id": _uint(exception_id),
+        "parent_id": _uint(parent_id),
     }
 
 
 def _normalize_stacktrace(raw: Any, platform: str | None) -> dict | None:
     """Frames typed, without the non-dict ones; only the last ``_MAX_FRAMES`` count, as in Relay."""
-    if not isinstance(raw, dict):
-        return None
-    raw_frames = as_list(raw.get("frames"))[-_MAX_FRAMES:]
-    frames = [frame for frame in (_normalize_frame(f, platform) for f in raw_frames) if frame]
-    return {**raw, "frames": frames} if frames else None
+    raw_list = raw_frames(raw)
+    frames = [frame for frame in (_normalize_frame(f, platform) for f in raw_list or ()) if frame]
+    return {"frames": frames} if frames else None
 
 
 def _normalize_frame(raw: Any, platform: str | None) -> dict | None:
     """Frame fields typed and trimmed; ``filename`` derived from ``abs_path`` when missing."""
     if not isinstance(raw, dict):
         return None
+    function, raw_function, module, package, filename, abs_path, context_line, frame_platform, lineno, colno, in_app = (
+        map(raw.get, FRAME_FIELDS)
+    )
     frame = {
-        **raw,
-        "function": _trim(as_str(raw.get("function")), *_SYMBOL_MAX_CHARS),
-        "raw_function": _trim(as_str(raw.get("raw_function")), *_SYMBOL_MAX_CHARS),
-        "module": _trim(as_str(raw.get("module")), *_SYMBOL_MAX_CHARS),
-        "package": _trim(as_str(raw.get("package")), *_SYMBOL_MAX_CHARS),
-        "filename": _trim(as_str(raw.get("filename")), *_PATH_MAX_CHARS),
-        "abs_path": _trim(as_str(raw.get("abs_path")), *_PATH_MAX_CHARS),
-        "context_line": as_str(raw.get("context_line")),
-        "platform": as_str(raw.get("platform")),
-        "lineno": _uint(raw.get("lineno")),
-        "colno": _uint(raw.get("colno")),
-        "in_app": raw.get("in_app") if isinstance(raw.get("in_app"), bool) else None,
-        "data": as_dict(raw.get("data")),
+        "function": _trim(as_str(function), *_SYMBOL_MAX_CHARS),
+        "raw_function": _trim(as_str(raw_function), *_SYMBOL_MAX_CHARS),
+        "module": _trim(as_str(module), *_SYMBOL_MAX_CHARS),
+        "package": _trim(as_str(package), *_SYMBOL_MAX_CHARS),
+        "filename": _trim(as_str(filename), *_PATH_MAX_CHARS),
+        "abs_path": _trim(as_str(abs_path), *_PATH_MAX_CHARS),
+        "context_line": as_str(context_line),
+        "platform": as_str(frame_platform),
+        "lineno": _uint(lineno),
+        "colno": _uint(colno),
+        "in_app": in_app if isinstance(in_app, bool) else None,
+        "data": frame_data(raw),
     }
     if not frame["abs_path"]:
         frame["abs_path"], frame["filename"] = frame["filename"], None
@@ -136,24 +186,31 @@ def _normalize_frame(raw: Any, platform: str | None) -> dict | None:
     return frame
 
 
-def _normalize_threads(raw: Any, platform: str | None) -> dict | None:
-    if isinstance(raw, dict):
-        raw = raw.get("values")
+def _normalize_threads(raw: list, platform: str | None) -> dict | None:
     threads = [
         {
-            **thread,
             "stacktrace": _normalize_stacktrace(thread.get("stacktrace"), platform),
-            "crashed": thread.get("crashed") is True,
-            "current": thread.get("current") is True,
+            **{field: thread.get(field) is True for field in THREAD_FIELDS},
         }
-        for thread in as_list(raw)
+        for thread in raw
         if isinstance(thread, dict)
     ]
     return {"values": threads} if threads else None
 
 
+def normalize_logentry(event: dict, reads: set) -> dict | None:
+    """The event's log entry (or message) normalised; reading its formatted text notes "message"."""
+    logentry = logentry_fields(event)
+    return Inputs(logentry, reads, {"formatted": "message"}) if logentry is not None else None
+
+
+def logentry_fields(event: dict) -> dict | None:
+    """``{"message": template or None, "formatted": text}`` of the event's log entry (or message)."""
+    return _normalize_logentry(_first(event, "logentry", "sentry.interfaces.Message", "message"))
+
+
 def _normalize_logentry(raw: Any) -> dict | None:
-    """``{"message": template or None, "formatted": text}``; the template is kept only if it has params."""
+    """The template is kept only if it has params."""
     if isinstance(raw, str):
         raw = {"formatted": raw}
     if not isinstance(raw, dict):
@@ -163,7 +220,7 @@ def _normalize_logentry(raw: Any) -> dict | None:
         return None
     if formatted is None or message == formatted:
         formatted, message = formatted or message, message if raw.get("params") else None
-    return {**raw, "message": message, "formatted": formatted}
+    return {"message": message, "formatted": formatted}
 
 
 def normalize_fingerprint(raw: Any) -> list[str] | None:

@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from ..grouping import get_grouping
+from ..grouping.cache import cached_grouping
 from ..models import Level
 from ..storage.blobkeys import blob_key
 from . import codec, dictionaries, legacy, scrubbing
@@ -58,7 +58,7 @@ def prepare(payload: bytes | dict) -> EventRecord:
     event = legacy.modernize(event)  # older SDKs' keys: scrubbed, titled and grouped like modern events
     if scrubbing.scrub(event, payload):
         payload = codec.dumps(event)  # only then: the common path stores the snapshot as it came
-    grouping = get_grouping(event)
+    grouping = cached_grouping(event)
     level = text(event.get("level"), 16).lower()
     return EventRecord(
         event_id=event_id(event.get("event_id")),

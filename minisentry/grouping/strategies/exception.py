@@ -39,7 +39,7 @@ def _exception_components(exception: dict, ev: dict, rules: Rules) -> dict[str, 
         type_values = [exception["type"]] if exception["type"] else []
         type_component = Component("type", type_values, False if synthetic else None)
         if stacktrace.contributes:
-            value_component = _IgnoredValue(exception["value"])
+            value_component = _IgnoredValue(exception)
         else:
             value = normalize_message(exception["value"]) if exception["value"] is not None else ""
             value_component = Component("value", [value] if value else [])
@@ -51,12 +51,13 @@ class _IgnoredValue(Component):
     """The value of an exception whose stack trace contributes: it never counts, so it is
     parameterised (slow: one large regex) only when an exception group compares signatures."""
 
-    __slots__ = ("raw",)
+    __slots__ = ("exception",)
 
-    def __init__(self, raw: str | None):
+    def __init__(self, exception: dict):
         super().__init__("value", (), False)
-        self.raw = raw
+        self.exception = exception  # its value is read (and the read noted) only here
 
     def signature(self) -> tuple:
-        value = normalize_message(self.raw) if self.raw is not None else ""
+        raw = self.exception["value"]
+        value = normalize_message(raw) if raw is not None else ""
         return (self.kind, self.contributes, (value,) if value else ())
