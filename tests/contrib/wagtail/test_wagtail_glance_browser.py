@@ -9,7 +9,6 @@ pytest.importorskip("wagtail", reason="Wagtail is an optional extra: pip install
 from django.urls import reverse
 
 from ...browse.test_glance_browser import busy_issue, walk_through
-from .test_wagtail_browser import wagtail_page  # noqa: F401  (the fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
