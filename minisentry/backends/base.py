@@ -67,9 +67,10 @@ class DaemonPool:
 class BaseBackend:
     """A blob store for compressed event JSON, keyed by :func:`minisentry.blobkeys.blob_key`.
 
-    Subclasses set ``kind`` (recorded on each Event row) and ``option_names``, and provide the
-    four blob methods; :func:`minisentry.storage.save.save` writes a batch's blobs through them
-    before its index rows.
+    Subclasses set ``kind`` (recorded on each Segment row) and ``option_names``, and provide the
+    four blob methods; :func:`minisentry.storage.save.save` writes each batch as one blob (a
+    segment) through them before its index rows. ``read_range`` reads one event of a segment; its
+    default reads the whole blob and slices it.
     """
 
     kind = ""
@@ -121,6 +122,11 @@ class BaseBackend:
         """The blob's bytes; raises :class:`BlobMissing`."""
         raise NotImplementedError("subclasses of BaseBackend must provide a read_blob() method")
 
+    def read_range(self, key: str, offset: int, length: int) -> bytes:
+        """``length`` bytes of the blob from ``offset`` (one event of a segment); raises
+        :class:`BlobMissing`, also when the blob is shorter. Stores override it to read only those."""
+        return check_length(key, self.read_blob(key)[offset : offset + length], length)
+
     def delete_blobs(self, keys: Iterable[str]) -> None:
         """Delete the blobs; keys without a blob are ignored."""
         raise NotImplementedError("subclasses of BaseBackend must provide a delete_blobs() method")
@@ -129,6 +135,15 @@ class BaseBackend:
         """Every stored blob as ``(key, size in bytes)``."""
         raise NotImplementedError("subclasses of BaseBackend must provide an iter_blobs() method")
 
-    def load(self, key: str) -> dict:
-        """The event stored under ``key``, as the SDK produced it."""
-        return codec.loads(codec.decompress(self.read_blob(check_key(key))))
+    def load(self, key: str, offset: int | None = None, length: int | None = None) -> dict:
+        """The event stored under ``key`` (at ``offset``, ``length`` bytes, in a segment), as the SDK produced it."""
+        check_key(key)
+        data = self.read_blob(key) if offset is None else self.read_range(key, offset, length)
+        return codec.loads(codec.decompress(data))
+
+
+def check_length(key: str, data: bytes, length: int) -> bytes:
+    """``data`` if it has ``length`` bytes; a shorter read means the blob is not the one written."""
+    if len(data) != length:
+        raise BlobMissing(f"{key} has no {length} bytes there")
+    return data

@@ -14,7 +14,15 @@ from django.db import connections, router, transaction
 from django.db.models import Case, F, Model, Value, When
 from django.db.models.functions import Greatest, Least
 
-from ..models import Counter, Event, Issue, IssueHash, IssueHourlyCount, IssueTag
+from ..models import (
+    Counter,
+    Event,
+    Issue,
+    IssueHash,
+    IssueHourlyCount,
+    IssueTag,
+    Segment,
+)
 from ..processing.prepare import EventRecord
 
 # Any constant works: it names the advisory lock that serialises issue creation on PostgreSQL.
@@ -37,7 +45,7 @@ def write_transaction(using: str):
 
 
 _EVENT_COLUMNS = ("event_id", "issue_id", "timestamp", "level", "environment", "release", "server_name",
-                  "transaction", "user", "backend", "blob_size", "raw_size")
+                  "transaction", "user", "backend", "segment_id", "blob_offset", "blob_size", "raw_size")
 
 
 def insert(connection, model: type[Model], columns: Sequence[str], rows: list[tuple]) -> None:
@@ -67,8 +75,10 @@ class Stored:
     regressions: list[int] = field(default_factory=list)  # resolved issues the batch reopened
 
 
-def store(records: Sequence[EventRecord], backend: str) -> Stored:
-    """Index ``records`` (their blobs already written) in one transaction.
+def store(records: Sequence[EventRecord], backend: str, segment: Segment | None = None,
+          offsets: dict[str, int] | None = None) -> Stored:
+    """Index ``records`` (their blobs already written: one each in ``backend``, or ``segment``,
+    saved here, at ``offsets`` by event id) in one transaction.
 
     Events whose id is already indexed are skipped, which makes replays idempotent.
     """
@@ -84,9 +94,13 @@ def store(records: Sequence[EventRecord], backend: str) -> Stored:
         if not records:
             return result
         issue_of, result.new_issues = _resolve_issues(records, connection)
+        if segment is not None:
+            segment.save(using=using)
+        kind, segment_id, offsets = ("", segment.pk, offsets) if segment else (backend, None, {})
         insert(connection, Event, _EVENT_COLUMNS, [
             (r.event_id, issue_of[r.event_id], r.timestamp, r.level, r.environment, r.release,
-             r.server_name, r.transaction, r.user, backend, len(r.blob), len(r.payload))
+             r.server_name, r.transaction, r.user, kind, segment_id, offsets.get(r.event_id), len(r.blob),
+             len(r.payload))
             for r in records
         ])  # fmt: skip
         by_issue = defaultdict(list)
