@@ -1,8 +1,9 @@
 """Deleting many events with ``minisentry_cleanup --max-age-days 0`` (SQLite + filesystem).
 
-``python benchmarks/cleanup.py --events 1000000 [--dir DIR]``: stores N events (rows and
-compressed blobs, spread over ten days and ten issues) straight through the index and the blob
-store, then times the cleanup and prints events/s.
+``python benchmarks/cleanup.py --events 1000000 [--dir DIR] [--layout segments|events]``: stores N
+events (rows and compressed blobs, spread over ten days and ten issues) straight through the index
+and the blob store — in segments of SEGMENT events (the writer's batch size), or one blob per event
+as before segments — then times the cleanup and prints events/s.
 """
 
 import argparse
@@ -17,13 +18,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BATCH = 5000
+SEGMENT = 500
 
 
-def seed(n: int) -> None:
+def seed(n: int, layout: str = "segments") -> None:
     from minisentry import get_backend
     from minisentry.models import Event, Issue
     from minisentry.processing import codec
     from minisentry.storage.blobkeys import blob_key
+    from minisentry.storage.segments import pack
 
     now = datetime.now(UTC)
     issues = [
@@ -40,7 +43,17 @@ def seed(n: int) -> None:
             blobs[blob_key(event_id, when)] = blob = codec.compress(payload, 3)
             rows.append(Event(event_id=event_id, issue=issues[i % 10], timestamp=when, backend=backend.kind,
                               blob_size=len(blob), raw_size=len(payload)))
-        backend.write_blobs(blobs)
+        if layout == "events":
+            backend.write_blobs(blobs)
+        else:
+            for first in range(0, len(rows), SEGMENT):
+                part = rows[first : first + SEGMENT]
+                segment, data, offsets = pack(backend.kind, [(r.event_id, blobs[blob_key(r.event_id, r.timestamp)])
+                                                             for r in part])
+                backend.write_blobs({segment.key: data})
+                segment.save()
+                for row in part:
+                    row.backend, row.segment, row.blob_offset = "", segment, offsets[row.event_id]
         Event.objects.bulk_create(rows)
 
 
@@ -65,6 +78,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--dir", help="Working directory (default: a new temporary one).")
+    parser.add_argument("--layout", choices=["segments", "events"], default="segments",
+                        help="Segments of SEGMENT events (default), or one blob per event (before segments).")
     args = parser.parse_args()
     setup(args.dir)
     from django.core.management import call_command
@@ -73,8 +88,8 @@ def main() -> None:
     from minisentry.models import Event
 
     started = time.perf_counter()
-    seed(args.events)
-    print(f"seeded {args.events} events in {time.perf_counter() - started:.1f} s")
+    seed(args.events, args.layout)
+    print(f"seeded {args.events} events ({args.layout}) in {time.perf_counter() - started:.1f} s")
 
     started = time.perf_counter()
     call_command("minisentry_cleanup", "--max-age-days", "0", stdout=StringIO())

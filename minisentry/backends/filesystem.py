@@ -177,6 +177,8 @@ class FileSystemBackend(BaseBackend):
         """Unlinks run on the backend's threads (they release the GIL), each thread on its own run
         of folders (a third faster than interleaving them); then empty folders go."""
         files = [_split(key) for key in sorted(keys)]  # fixed-width keys: the folders' order
+        if not files:
+            return
         step = -(-len(files) // self.max_workers)
         self.parallel(self._unlink, [files[i : i + step] for i in range(0, len(files), step)])
         for parts in sorted({parts for parts, _ in files}, reverse=True):

@@ -79,8 +79,13 @@ def delete_returning(selection: QuerySet, using: str) -> list[tuple[str, datetim
     with compiler.connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+    # Only the rows of events stored one blob each need their id and time as Python values (for
+    # their blob key): converting a million timestamps of segment rows was a third of the time.
+    loose = [row for row in rows if row[3] is None]
     converters = compiler.get_converters([f.get_col(Event._meta.db_table) for f in fields])
-    return [tuple(row) for row in compiler.apply_converters(rows, converters)] if converters else rows
+    if converters and loose:
+        loose = [tuple(row) for row in compiler.apply_converters(loose, converters)]
+    return loose + [row for row in rows if row[3] is not None]
 
 
 class BlobReaper:
