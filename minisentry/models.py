@@ -5,7 +5,7 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .backends import get_backend_for_kind
+from .backends import BlobMissing, get_backend_for_kind
 from .storage.blobkeys import EVENT_ID_RE, blob_key
 
 
@@ -167,7 +167,11 @@ class Event(models.Model):
         (``[Filtered]``, noted in ``_meta``)."""
         if self.segment_id is None:
             return get_backend_for_kind(self.backend).load(self.blob_key)
-        return get_backend_for_kind(self.segment.kind).load(self.segment.key, self.blob_offset, self.blob_size)
+        try:
+            segment = self.segment
+        except Segment.DoesNotExist:  # deleted with the event since this row was read
+            raise BlobMissing(f"segment {self.segment_id}") from None
+        return get_backend_for_kind(segment.kind).load(segment.key, self.blob_offset, self.blob_size)
 
 
 class Segment(models.Model):

@@ -95,8 +95,8 @@ class BaseBackend:
     def parallel(self, function: Callable, items: Iterable) -> None:
         """Call ``function`` on every item from ``max_workers`` threads of this process; raise the
         first error. A store that takes longer than ``STALL_WARNING`` seconds is logged."""
-        items = list(items)
-        if len(items) < 2 or self.max_workers < 2:
+        items = list(items)  # one item (a batch's segment) goes to a thread too: a stall is logged
+        if not items or self.max_workers < 2:
             list(map(function, items))
             return
         if self._pool_pid != os.getpid():  # a forked child cannot use its parent's threads
