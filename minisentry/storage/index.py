@@ -14,15 +14,7 @@ from django.db import connections, router, transaction
 from django.db.models import Case, F, Model, Value, When
 from django.db.models.functions import Greatest, Least
 
-from ..models import (
-    Counter,
-    Event,
-    Issue,
-    IssueHash,
-    IssueHourlyCount,
-    IssueTag,
-    Segment,
-)
+from ..models import Counter, Event, Issue, IssueHash, IssueHourlyCount, IssueTag
 from ..processing.prepare import EventRecord
 
 # Any constant works: it names the advisory lock that serialises issue creation on PostgreSQL.
@@ -75,10 +67,10 @@ class Stored:
     regressions: list[int] = field(default_factory=list)  # resolved issues the batch reopened
 
 
-def store(records: Sequence[EventRecord], backend: str, segment: Segment | None = None,
+def store(records: Sequence[EventRecord], backend: str, segment: Model | None = None,
           offsets: dict[str, int] | None = None) -> Stored:
     """Index ``records`` (their blobs already written: one each in ``backend``, or ``segment``,
-    saved here, at ``offsets`` by event id) in one transaction.
+    a :class:`~minisentry.models.Segment` saved here, at ``offsets`` by event id) in one transaction.
 
     Events whose id is already indexed are skipped, which makes replays idempotent.
     """

@@ -51,7 +51,7 @@ def release(segment_ids: Iterable[int], using: str) -> dict[str, list[str]]:
     keys = defaultdict(list)
     for kind, key in dead.values_list("kind", "key"):
         keys[kind].append(key)
-    dead._raw_delete(using)  # no event points at them: nothing to cascade or protect
+    dead.delete()  # Event.segment protects a segment an event points at
     return keys
 
 
