@@ -5,7 +5,7 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .backends import get_backend_for_kind
+from .backends import BlobMissing, get_backend_for_kind
 from .storage.blobkeys import EVENT_ID_RE, blob_key
 
 
@@ -129,7 +129,15 @@ class Event(models.Model):
         max_length=200, blank=True,
         help_text=_("The event's user as its tag reads: id:…, else email:…, username:… or ip:…."),
     )
-    backend = models.CharField(max_length=16, help_text=_("Kind of blob store holding the JSON."))
+    backend = models.CharField(
+        max_length=16, blank=True,
+        help_text=_("Kind of blob store holding the JSON as a blob of its own; empty in a segment."),
+    )
+    segment = models.ForeignKey(
+        "Segment", null=True, blank=True, on_delete=models.PROTECT, related_name="events",
+        help_text=_("The blob holding this event among its batch's; none for a blob of its own."),
+    )
+    blob_offset = models.PositiveIntegerField(null=True, blank=True, help_text=_("Where it starts in its segment."))
     blob_size = models.PositiveIntegerField(help_text=_("Compressed bytes in the blob store."))
     raw_size = models.PositiveIntegerField(help_text=_("Bytes of the event's JSON."))
 
@@ -145,13 +153,37 @@ class Event(models.Model):
 
     @property
     def blob_key(self) -> str:
-        """Derived from the validated event_id and the event's UTC date, never from raw input."""
-        return blob_key(self.event_id, self.timestamp)
+        """Key of the blob holding the event: its segment's, else derived from the validated
+        event_id and the event's UTC date, never from raw input."""
+        return self.segment.key if self.segment_id else blob_key(self.event_id, self.timestamp)
+
+    @property
+    def blob_kind(self) -> str:
+        """Kind of the blob store holding the event."""
+        return self.segment.kind if self.segment_id else self.backend
 
     def load(self) -> dict:
         """The event JSON as the SDK produced it, less what server-side scrubbing replaced
         (``[Filtered]``, noted in ``_meta``)."""
-        return get_backend_for_kind(self.backend).load(self.blob_key)
+        if self.segment_id is None:
+            return get_backend_for_kind(self.backend).load(self.blob_key)
+        try:
+            segment = self.segment
+        except Segment.DoesNotExist:  # deleted with the event since this row was read
+            raise BlobMissing(f"segment {self.segment_id}") from None
+        return get_backend_for_kind(segment.kind).load(segment.key, self.blob_offset, self.blob_size)
+
+
+class Segment(models.Model):
+    """One blob holding a batch's events as consecutive, independent zstd frames."""
+
+    kind = models.CharField(max_length=16, help_text=_("Kind of blob store holding it."))
+    key = models.CharField(max_length=64, unique=True)
+    size = models.PositiveBigIntegerField(help_text=_("Bytes of the blob, live events or not."))
+    created = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class IssueTag(models.Model):

@@ -7,6 +7,8 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import minisentry
+from minisentry.models import Event, Segment
+from minisentry.storage.blobkeys import blob_key
 
 NOW = datetime.now(UTC)
 
@@ -59,3 +61,14 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+
+def unpack(backend) -> None:
+    """Store every event as a blob of its own, as versions before segments did (the old layout)."""
+    for event in Event.objects.filter(segment__isnull=False).select_related("segment"):
+        data = backend.read_range(event.segment.key, event.blob_offset, event.blob_size)
+        backend.write_blobs({blob_key(event.event_id, event.timestamp): data})
+        Event.objects.filter(pk=event.pk).update(segment=None, blob_offset=None, backend=backend.kind)
+    keys = list(Segment.objects.values_list("key", flat=True))
+    Segment.objects.all().delete()
+    backend.delete_blobs(keys)

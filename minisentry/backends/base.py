@@ -63,9 +63,10 @@ class DaemonPool:
 class BaseBackend:
     """A blob store for compressed event JSON, keyed by :func:`minisentry.blobkeys.blob_key`.
 
-    Subclasses set ``kind`` (recorded on each Event row) and ``option_names``, and provide the
-    four blob methods; :func:`minisentry.storage.save.save` writes a batch's blobs through them
-    before its index rows.
+    Subclasses set ``kind`` (recorded on each Segment row) and ``option_names``, and provide the
+    four blob methods; :func:`minisentry.storage.save.save` writes each batch as one blob (a
+    segment) through them before its index rows. ``read_range`` reads one event of a segment; its
+    default reads the whole blob and slices it.
     """
 
     kind = ""
@@ -90,8 +91,8 @@ class BaseBackend:
     def parallel(self, function: Callable, items: Iterable) -> None:
         """Call ``function`` on every item from ``max_workers`` threads of this process; raise the
         first error. A store that takes longer than ``STALL_WARNING`` seconds is logged."""
-        items = list(items)
-        if len(items) < 2 or self.max_workers < 2:
+        items = list(items)  # one item (a batch's segment) goes to a thread too: a stall is logged
+        if not items or self.max_workers < 2:
             list(map(function, items))
             return
         if self._pool_pid != os.getpid():  # a forked child cannot use its parent's threads
@@ -117,6 +118,11 @@ class BaseBackend:
         """The blob's bytes; raises :class:`BlobMissing`."""
         raise NotImplementedError("subclasses of BaseBackend must provide a read_blob() method")
 
+    def read_range(self, key: str, offset: int, length: int) -> bytes:
+        """``length`` bytes of the blob from ``offset`` (one event of a segment); raises
+        :class:`BlobMissing`, also when the blob is shorter. Stores override it to read only those."""
+        return check_length(key, self.read_blob(key)[offset : offset + length], length)
+
     def delete_blobs(self, keys: Iterable[str]) -> None:
         """Delete the blobs; keys without a blob are ignored."""
         raise NotImplementedError("subclasses of BaseBackend must provide a delete_blobs() method")
@@ -125,6 +131,15 @@ class BaseBackend:
         """Every stored event blob as ``(key, size in bytes)`` (dictionaries are not listed)."""
         raise NotImplementedError("subclasses of BaseBackend must provide an iter_blobs() method")
 
-    def load(self, key: str) -> dict:
-        """The event stored under ``key``, as the SDK produced it."""
-        return codec.loads(dictionaries.decompress(self.read_blob(check_key(key)), self))
+    def load(self, key: str, offset: int | None = None, length: int | None = None) -> dict:
+        """The event stored under ``key`` (at ``offset``, ``length`` bytes, in a segment), as the SDK produced it."""
+        check_key(key)
+        data = self.read_blob(key) if offset is None else self.read_range(key, offset, length)
+        return codec.loads(dictionaries.decompress(data, self))
+
+
+def check_length(key: str, data: bytes, length: int) -> bytes:
+    """``data`` if it has ``length`` bytes; a shorter read means the blob is not the one written."""
+    if len(data) != length:
+        raise BlobMissing(f"{key} has no {length} bytes there")
+    return data

@@ -1,4 +1,5 @@
-"""Blobs as files under ``location``: ``YYYY/MM/DD/ab/<event_id>.zst``, written atomically.
+"""Blobs as files under ``location``: segments ``segments/YYYY/MM/DD/<name>.zst`` (and events
+stored one blob each, ``YYYY/MM/DD/ab/<event_id>.zst``), written atomically.
 
 Below ``location`` nothing is reached by path: each level is opened (or made, ``0700``) relative
 to its parent's descriptor with ``O_NOFOLLOW``, and files likewise, so a symbolic link planted in
@@ -15,7 +16,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from ..storage.blobkeys import BLOB_KEY_RE, check_key
-from .base import BaseBackend, BlobMissing, InvalidBackendError
+from .base import BaseBackend, BlobMissing, InvalidBackendError, check_length
 
 SUFFIX = ".zst"
 FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
@@ -142,6 +143,18 @@ class FileSystemBackend(BaseBackend):
             raise
 
     def read_blob(self, key: str) -> bytes:
+        with os.fdopen(self._open_blob(key), "rb") as file:
+            return file.read()
+
+    def read_range(self, key: str, offset: int, length: int) -> bytes:
+        fd = self._open_blob(key)
+        try:
+            return check_length(key, os.pread(fd, length, offset), length)
+        finally:
+            os.close(fd)
+
+    def _open_blob(self, key: str) -> int:
+        """A descriptor of the regular file of ``key``, never reached through a link."""
         parts, name = _split(key)
         try:
             folder = self._open_folder(parts)
@@ -155,15 +168,17 @@ class FileSystemBackend(BaseBackend):
             if exc.errno in REFUSED:
                 raise BlobMissing(key) from None
             raise
-        with os.fdopen(fd, "rb") as file:
-            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
-                raise BlobMissing(key)
-            return file.read()
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise BlobMissing(key)
+        return fd
 
     def delete_blobs(self, keys: Iterable[str]) -> None:
         """Unlinks run on the backend's threads (they release the GIL), each thread on its own run
         of folders (a third faster than interleaving them); then empty folders go."""
         files = [_split(key) for key in sorted(keys)]  # fixed-width keys: the folders' order
+        if not files:
+            return
         step = -(-len(files) // self.max_workers)
         self.parallel(self._unlink, [files[i : i + step] for i in range(0, len(files), step)])
         for parts in sorted({parts for parts, _ in files}, reverse=True):

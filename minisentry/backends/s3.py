@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from django.core.exceptions import ImproperlyConfigured
 
 from ..storage.blobkeys import BLOB_KEY_RE
-from .base import BaseBackend, BlobMissing, InvalidBackendError, chunked
+from .base import BaseBackend, BlobMissing, InvalidBackendError, check_length, chunked
 
 DELETE_CHUNK = 1000  # DeleteObjects' limit
 PUBLIC_ACLS = frozenset({"public-read", "public-read-write", "authenticated-read"})
@@ -85,6 +85,19 @@ class S3Backend(BaseBackend):
             return client.get_object(Bucket=self.bucket, Key=self.object_key(key))["Body"].read()
         except client.exceptions.NoSuchKey:
             raise BlobMissing(key) from None
+
+    def read_range(self, key: str, offset: int, length: int) -> bytes:
+        """One ranged GET: only the event's bytes cross the network."""
+        client = self.client
+        try:
+            response = client.get_object(
+                Bucket=self.bucket, Key=self.object_key(key), Range=f"bytes={offset}-{offset + length - 1}",
+            )
+        except client.exceptions.ClientError as exc:  # NoSuchKey, or InvalidRange past its end
+            if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "InvalidRange"):
+                raise BlobMissing(key) from None
+            raise
+        return check_length(key, response["Body"].read(), length)
 
     def delete_blobs(self, keys: Iterable[str]) -> None:
         for chunk in chunked(keys, DELETE_CHUNK):

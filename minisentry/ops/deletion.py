@@ -1,9 +1,11 @@
 """Deleting events and issues: rows in chunks, then their blobs once the rows' deletion commits.
 
-A chunk's blobs are deleted on a background thread while the next chunk's rows go, so a large
-deletion takes about as long as the slower of the two, not their sum. An interrupted deletion
-leaves at most two chunks of blobs without rows, which ``minisentry_cleanup --orphans`` removes;
-it never leaves a row without its blob.
+A segment goes (its row in the chunk's transaction, its blob after the commit) with the last
+event pointing into it; an event stored as a blob of its own takes its blob with it. A chunk's
+blobs are deleted on a background thread while the next chunk's rows go, so a large deletion
+takes about as long as the slower of the two, not their sum. An interrupted deletion leaves at
+most two chunks of blobs without rows, which ``minisentry_cleanup --orphans`` removes; it never
+leaves a row without its blob.
 """
 
 from collections import defaultdict
@@ -18,6 +20,7 @@ from ..backends import get_backend_for_kind
 from ..models import Counter, Event, Issue
 from ..storage.blobkeys import blob_key
 from ..storage.index import database, write_transaction
+from ..storage.segments import delete_blobs, release
 from . import alerts
 
 CHUNK = 5000
@@ -51,7 +54,10 @@ def delete_events(events: QuerySet, chunk: int | None = None, progress: Callable
         while True:
             with write_transaction(using):
                 if rows := delete_returning(oldest, using):
-                    transaction.on_commit(lambda rows=rows: reaper.delete(rows), using=using)
+                    keys = keys_by_kind(rows)
+                    for kind, segment_keys in release({r[3] for r in rows if r[3]}, using).items():
+                        keys[kind].extend(segment_keys)
+                    transaction.on_commit(lambda keys=keys: reaper.delete(keys), using=using)
             if not rows:
                 return deleted
             deleted += len(rows)
@@ -59,12 +65,13 @@ def delete_events(events: QuerySet, chunk: int | None = None, progress: Callable
                 progress(len(rows))
 
 
-def delete_returning(selection: QuerySet, using: str) -> list[tuple[str, datetime, str]]:
+def delete_returning(selection: QuerySet, using: str) -> list[tuple[str, datetime, str, int | None]]:
     """Delete the events whose ids ``selection`` lists, in one statement; return their
-    ``(event_id, timestamp, backend kind)`` (SQLite ≥ 3.35 and PostgreSQL return deleted rows)."""
+    ``(event_id, timestamp, backend kind, segment id)`` (SQLite ≥ 3.35 and PostgreSQL return
+    deleted rows)."""
     compiler = selection.query.get_compiler(using)
     select, params = compiler.as_sql()
-    fields = [Event._meta.get_field(name) for name in ("event_id", "timestamp", "backend")]
+    fields = [Event._meta.get_field(name) for name in ("event_id", "timestamp", "backend", "segment")]
     quote = compiler.connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     sql = (f"DELETE FROM {quote(Event._meta.db_table)} WHERE {quote(fields[0].column)} IN ({select}) "
@@ -72,8 +79,13 @@ def delete_returning(selection: QuerySet, using: str) -> list[tuple[str, datetim
     with compiler.connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+    # Only the rows of events stored one blob each need their id and time as Python values (for
+    # their blob key): converting a million timestamps of segment rows was a third of the time.
+    loose = [row for row in rows if row[3] is None]
     converters = compiler.get_converters([f.get_col(Event._meta.db_table) for f in fields])
-    return [tuple(row) for row in compiler.apply_converters(rows, converters)] if converters else rows
+    if converters and loose:
+        loose = [tuple(row) for row in compiler.apply_converters(loose, converters)]
+    return loose + [row for row in rows if row[3] is not None]
 
 
 class BlobReaper:
@@ -87,13 +99,13 @@ class BlobReaper:
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="minisentry-reaper")
         self._pending: Future | None = None
 
-    def delete(self, rows: list[tuple[str, datetime, str]]) -> None:
-        by_kind = keys_by_kind(rows)
+    def delete(self, by_kind: dict[str, list[str]]) -> None:
+        """Delete the blobs (keys by store kind)."""
         for kind in list(by_kind):
             if (backend := get_backend_for_kind(kind)).in_database:
                 backend.delete_blobs(by_kind.pop(kind))
         self._wait()  # at most one chunk in flight: memory stays bounded
-        self._pending = self._pool.submit(_delete_keys, by_kind)
+        self._pending = self._pool.submit(delete_blobs, by_kind)
 
     def _wait(self) -> None:
         if self._pending is not None:
@@ -119,15 +131,11 @@ def delete_issues(issues: QuerySet) -> int:
     return len(ids)
 
 
-def keys_by_kind(rows: Iterable[tuple[str, datetime, str]]) -> dict[str, list[str]]:
-    """The blob keys of ``(event_id, timestamp, backend kind)`` rows, per backend kind."""
+def keys_by_kind(rows: Iterable[tuple[str, datetime, str, int | None]]) -> dict[str, list[str]]:
+    """The blob keys of ``(event_id, timestamp, backend kind, segment id)`` rows stored one blob
+    per event, per backend kind."""
     by_kind = defaultdict(list)
-    for event_id, timestamp, kind in rows:
-        by_kind[kind].append(blob_key(event_id, timestamp))
+    for event_id, timestamp, kind, segment_id in rows:
+        if segment_id is None:
+            by_kind[kind].append(blob_key(event_id, timestamp))
     return by_kind
-
-
-def _delete_keys(by_kind: dict[str, list[str]]) -> None:
-    """Delete the blobs, one call per backend."""
-    for kind, keys in by_kind.items():
-        get_backend_for_kind(kind).delete_blobs(keys)

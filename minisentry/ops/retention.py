@@ -1,5 +1,5 @@
 """What ``minisentry_cleanup`` deletes: events past an age, a count per issue or a total size,
-and orphans (blobs without rows, rows without blobs).
+and orphans (blobs without rows, rows without blobs, segments without events).
 
 Every selection is bounded by a point in time or a ``(timestamp, event_id)`` position found
 before deleting, so events written meanwhile are never caught by it.
@@ -16,11 +16,14 @@ from django.utils import timezone
 from .. import conf
 from ..backends import BaseBackend, BlobMissing, get_backend
 from ..backends.base import chunked
-from ..models import Event
-from ..storage.blobkeys import blob_key
+from ..models import Event, Segment
+from ..storage.blobkeys import EVENT_KEY_RE, SEGMENT_KEY_RE, blob_key, segment_written
+from ..storage.index import database, write_transaction
+from ..storage.segments import delete_blobs, release
 from .deletion import after, delete_events
 
-# A blob dated this recently may belong to an event whose row is committing right now.
+# A blob dated (an event's blob) or written (a segment) this recently may belong to rows
+# committing right now.
 ORPHAN_GRACE = timedelta(days=1)
 
 
@@ -64,10 +67,12 @@ def oldest_beyond_bytes(limit: int) -> QuerySet:
 
 @dataclass
 class Orphans:
-    """Blobs without an index row (per backend) and rows whose blob is missing."""
+    """Blobs without an index row (per backend), rows whose blob is missing (events stored one
+    blob each, or in a segment whose blob is missing), and segments no event points at."""
 
     blobs: dict[BaseBackend, list[str]] = field(default_factory=dict)
     rows: list[str] = field(default_factory=list)  # event ids
+    segments: list[int] = field(default_factory=list)  # segment ids
 
 
 def backends() -> list[BaseBackend]:
@@ -88,11 +93,45 @@ def find_orphans() -> Orphans:
     reader_of = {}
     for backend in backends():
         reader_of.setdefault(backend.kind, backend)
-        blobs, rows = _compare(backend.iter_blobs(), _row_keys(backend.kind))
-        result.blobs[backend] = _confirm_blobs(backend, blobs)
+        segment_keys = []
+        event_blobs = _split_segments(backend.iter_blobs(), segment_keys)
+        blobs, rows = _compare(event_blobs, _row_keys(backend.kind))
+        result.blobs[backend] = _confirm_blobs(backend, blobs) + _lonely_segments(backend, segment_keys)
         if reader_of[backend.kind] is backend:
-            result.rows += _confirm_rows(backend, rows)
+            result.rows += _confirm_rows(backend, rows) + _rows_of_lost_segments(backend, set(segment_keys))
+    result.segments = list(Segment.objects.filter(events__isnull=True).values_list("pk", flat=True))
     return result
+
+
+def _split_segments(blobs: Iterator[tuple[str, int]], segment_keys: list[str]) -> Iterator[tuple[str, int]]:
+    """The blobs of events stored one blob each; segments' keys are added to ``segment_keys``."""
+    for key, size in blobs:
+        if SEGMENT_KEY_RE.fullmatch(key):
+            segment_keys.append(key)
+        elif EVENT_KEY_RE.fullmatch(key):
+            yield key, size
+
+
+def _lonely_segments(backend: BaseBackend, keys: list[str]) -> list[str]:
+    """Segment blobs written before ORPHAN_GRACE that no segment row of ``backend`` names."""
+    recent = timezone.now() - ORPHAN_GRACE
+    keys = [key for key in keys if segment_written(key) < recent]
+    known = set()
+    for chunk in chunked(keys, 500):
+        known.update(Segment.objects.filter(kind=backend.kind, key__in=chunk).values_list("key", flat=True))
+    return [key for key in keys if key not in known]
+
+
+def _rows_of_lost_segments(backend: BaseBackend, listed: set[str]) -> list[str]:
+    """Event ids in segments of ``backend`` whose blob is missing (not listed, and still not there)."""
+    lost = []
+    for segment_id, key in Segment.objects.filter(kind=backend.kind).values_list("pk", "key").iterator():
+        if key not in listed:
+            try:
+                backend.read_range(key, 0, 1)
+            except BlobMissing:
+                lost.append(segment_id)
+    return list(Event.objects.filter(segment_id__in=lost).values_list("pk", flat=True)) if lost else []
 
 
 def _row_keys(kind: str) -> Iterator[tuple[str, str]]:
@@ -147,8 +186,13 @@ def _confirm_rows(backend: BaseBackend, event_ids: list[str]) -> list[str]:
 
 
 def remove(orphans: Orphans) -> None:
-    """Delete orphan blobs, and the rows whose blob is missing (issue counts stay as they are)."""
+    """Delete orphan blobs, the rows whose blob is missing (issue counts stay as they are) and
+    segments without events."""
     for backend, keys in orphans.blobs.items():
         backend.delete_blobs(keys)
     for chunk in chunked(orphans.rows, 500):
         delete_events(Event.objects.filter(pk__in=chunk))
+    using = database()
+    with write_transaction(using):
+        doomed = release(orphans.segments, using)
+    delete_blobs(doomed)

@@ -4,17 +4,20 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from django.db.models import Count, Max, Min, Sum
+from django.db.models.functions import Coalesce
 
 from ..capture import spool
-from ..models import Counter, Event, Issue
+from ..models import Counter, Event, Issue, Segment
 
 
 @dataclass
 class BackendStats:
     kind: str
     events: int
-    blob_bytes: int  # compressed, as stored
+    blob_bytes: int  # the events' compressed bytes (live bytes)
     raw_bytes: int  # the events' JSON
+    segments: int = 0
+    segment_bytes: int = 0  # bytes of its segments, deleted events' not yet compacted included
 
 
 @dataclass
@@ -30,6 +33,8 @@ class StorageStats:
     spool_free_bytes: int | None  # free space on the spool's file system
     dropped_events: int
     backends: list[BackendStats] = field(default_factory=list)
+    segments: int = 0
+    segment_bytes: int = 0
 
     @property
     def compression_ratio(self) -> float | None:
@@ -46,10 +51,15 @@ class StorageStats:
 def collect() -> StorageStats:
     """Figures from the index (blob sizes are recorded on the rows), the spool and the counters."""
     per_kind = (
-        Event.objects.order_by("backend").values("backend")
+        Event.objects.annotate(kind=Coalesce("segment__kind", "backend")).order_by("kind").values("kind")
         .annotate(events=Count("pk"), blob_bytes=Sum("blob_size"), raw_bytes=Sum("raw_size"))
     )
-    backends = [BackendStats(r["backend"], r["events"], r["blob_bytes"], r["raw_bytes"]) for r in per_kind]
+    backends = {r["kind"]: BackendStats(r["kind"], r["events"], r["blob_bytes"], r["raw_bytes"]) for r in per_kind}
+    segments = Segment.objects.order_by("kind").values("kind").annotate(n=Count("pk"), size=Sum("size"))
+    for row in segments:
+        stats = backends.setdefault(row["kind"], BackendStats(row["kind"], 0, 0, 0))
+        stats.segments, stats.segment_bytes = row["n"], row["size"]
+    backends = sorted(backends.values(), key=lambda b: b.kind)
     times = Event.objects.aggregate(oldest=Min("timestamp"), newest=Max("timestamp"))
     spooled, spooled_bytes = spool.size()
     return StorageStats(
@@ -64,4 +74,6 @@ def collect() -> StorageStats:
         spool_free_bytes=spool.free_bytes(),
         dropped_events=Counter.objects.filter(name="dropped").values_list("value", flat=True).first() or 0,
         backends=backends,
+        segments=sum(b.segments for b in backends),
+        segment_bytes=sum(b.segment_bytes for b in backends),
     )

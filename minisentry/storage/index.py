@@ -37,7 +37,7 @@ def write_transaction(using: str):
 
 
 _EVENT_COLUMNS = ("event_id", "issue_id", "timestamp", "level", "environment", "release", "server_name",
-                  "transaction", "user", "backend", "blob_size", "raw_size")
+                  "transaction", "user", "backend", "segment_id", "blob_offset", "blob_size", "raw_size")
 
 
 def insert(connection, model: type[Model], columns: Sequence[str], rows: list[tuple]) -> None:
@@ -67,8 +67,10 @@ class Stored:
     regressions: list[int] = field(default_factory=list)  # resolved issues the batch reopened
 
 
-def store(records: Sequence[EventRecord], backend: str) -> Stored:
-    """Index ``records`` (their blobs already written) in one transaction.
+def store(records: Sequence[EventRecord], backend: str, segment: Model | None = None,
+          offsets: dict[str, int] | None = None) -> Stored:
+    """Index ``records`` (their blobs already written: one each in ``backend``, or ``segment``,
+    a :class:`~minisentry.models.Segment` saved here, at ``offsets`` by event id) in one transaction.
 
     Events whose id is already indexed are skipped, which makes replays idempotent.
     """
@@ -84,9 +86,13 @@ def store(records: Sequence[EventRecord], backend: str) -> Stored:
         if not records:
             return result
         issue_of, result.new_issues = _resolve_issues(records, connection)
+        if segment is not None:
+            segment.save(using=using)
+        kind, segment_id, offsets = ("", segment.pk, offsets) if segment else (backend, None, {})
         insert(connection, Event, _EVENT_COLUMNS, [
             (r.event_id, issue_of[r.event_id], r.timestamp, r.level, r.environment, r.release,
-             r.server_name, r.transaction, r.user, backend, len(r.blob), len(r.payload))
+             r.server_name, r.transaction, r.user, kind, segment_id, offsets.get(r.event_id), len(r.blob),
+             len(r.payload))
             for r in records
         ])  # fmt: skip
         by_issue = defaultdict(list)

@@ -1,8 +1,8 @@
-"""The store step: a batch's blobs through its blob store, then its index rows.
+"""The store step: a batch's events as one blob (a segment) through its blob store, then its index rows.
 
-A blob is written before its row commits, so a crash leaves at worst a blob without a row (an
-orphan ``minisentry_cleanup --orphans`` removes), never a row without its blob. Blobs kept in the
-index's own database commit in the same transaction as their rows."""
+The segment is written before its rows commit, so a crash leaves at worst a segment without a row
+(an orphan ``minisentry_cleanup --orphans`` removes), never a row without its blob. Segments kept
+in the index's own database commit in the same transaction as their rows."""
 
 from collections.abc import Sequence
 from contextlib import nullcontext
@@ -10,11 +10,13 @@ from contextlib import nullcontext
 from ..backends import BaseBackend
 from ..processing import dictionaries
 from . import index
+from .segments import pack
 
 
 def save(backend: BaseBackend, records: Sequence) -> index.Stored:
-    """Write the records' blobs through ``backend``, then index them; events already indexed are
-    skipped (replays are idempotent). Returns what the index transaction did."""
+    """Write the records' compressed events through ``backend`` as one segment, then index them;
+    events already indexed are skipped (replays are idempotent). Returns what the index
+    transaction did."""
     using = index.database()
     with index.write_transaction(using) if backend.in_database else nullcontext():
         known = index.known_event_ids((r.event_id for r in records), using)
@@ -22,5 +24,6 @@ def save(backend: BaseBackend, records: Sequence) -> index.Stored:
         if not records:
             return index.Stored()
         dictionaries.store_needed(backend, (r.blob for r in records))  # before the frames needing them
-        backend.write_blobs({r.blob_key: r.blob for r in records})
-        return index.store(records, backend.kind)
+        segment, data, offsets = pack(backend.kind, [(r.event_id, r.blob) for r in records])
+        backend.write_blobs({segment.key: data})
+        return index.store(records, backend.kind, segment, offsets)

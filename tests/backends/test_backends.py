@@ -127,8 +127,8 @@ def test_events_stay_readable_after_switching_backends(tmp_path, transactional_d
     with override_settings(MINISENTRY_BACKEND=new, MINISENTRY_BACKENDS={"old": old}):
         minisentry.store()({"message": "written to the filesystem"}, {})
         assert minisentry.flush(30)
-        loaded = {e.backend: e.load()["message"] for e in Event.objects.all()}
+        loaded = {e.blob_kind: e.load()["message"] for e in Event.objects.all()}
     assert loaded == {"database": "written to the database backend", "filesystem": "written to the filesystem"}
     with override_settings(MINISENTRY_BACKEND=new):
         with pytest.raises(InvalidBackendError, match="'database' backend"):
-            Event.objects.get(backend="database").load()
+            Event.objects.get(segment__kind="database").load()

@@ -280,7 +280,7 @@ def test_event_json_is_the_stored_event(event, admin_client):
 def test_missing_blob_still_renders(event, admin_client):
     stored = Event.objects.get(event_id=event["event_id"])
     stored.load()
-    get_backend_for_kind(stored.backend).delete_blobs([stored.blob_key])
+    get_backend_for_kind(stored.blob_kind).delete_blobs([stored.blob_key])
     assert b"no longer in the blob store" in get(admin_client, "issue_detail", stored.issue_id).content
     assert get(admin_client, "event_json", stored.event_id).status_code == 404
 

@@ -21,6 +21,7 @@ from minisentry.models import (
     IssueHash,
     IssueHourlyCount,
     IssueTag,
+    Segment,
 )
 
 from ..conftest import ROOT, backend_config, worker_env
@@ -140,7 +141,9 @@ def test_four_processes_into_the_same_ten_issues(kind, tmp_path, request, transa
     assert IssueHourlyCount.objects.aggregate(n=Sum("count"))["n"] == 10_000
     assert IssueTag.objects.filter(key="level").aggregate(n=Sum("count"))["n"] == 10_000
     with override_settings(MINISENTRY_BACKEND=config):
-        assert sum(1 for _ in minisentry.get_backend().iter_blobs()) == 10_000
+        keys = {key for key, _ in minisentry.get_backend().iter_blobs()}
+    assert keys == set(Segment.objects.values_list("key", flat=True))  # one segment per batch
+    assert Event.objects.filter(segment=None).count() == 0
 
 
 @pytest.mark.slow

@@ -14,8 +14,8 @@ from django.db.models import Sum
 from django.test import override_settings
 
 import minisentry
-from minisentry.models import Event, Issue, IssueHourlyCount, IssueTag
-from minisentry.storage.blobkeys import blob_key
+from minisentry.models import Event, Issue, IssueHourlyCount, IssueTag, Segment
+from minisentry.storage.blobkeys import blob_key, segment_key
 
 from ..conftest import ROOT
 from ..opshelpers import NOW, capture, make_event
@@ -118,27 +118,33 @@ def test_writer_stores_into_a_date_folder_a_cleanup_pruned(backend):
 
 
 def test_orphans_are_found_and_removed(backend):
-    events = capture(5, "a", days_ago=3)
+    capture(5, "a", days_ago=3)
+    lost = capture(1, "a", days_ago=2)[0]  # a segment of its own (one flush, one batch)
     old, recent = blob_key(uuid.uuid4().hex, NOW - timedelta(days=30)), blob_key(uuid.uuid4().hex, NOW)
-    backend.write_blobs({old: b"planted by hand", recent: b"maybe being written"})
-    missing = Event.objects.get(pk=events[2]["event_id"])
+    old_segment, recent_segment = segment_key(NOW - timedelta(days=2)), segment_key(NOW)
+    backend.write_blobs({old: b"planted by hand", recent: b"maybe being written",
+                         old_segment: b"a crash before its rows", recent_segment: b"rows committing now"})
+    missing = Event.objects.get(pk=lost["event_id"])
     backend.delete_blobs([missing.blob_key])
 
     report = cleanup("--orphans", "--dry-run")
-    assert "1 blob(s) without an event row" in report and old in report
+    assert "2 blob(s) without an event row" in report and old in report and old_segment in report
     assert f"1 event row(s) whose blob is missing.\n  {missing.pk}" in report
-    assert Event.objects.count() == 5
+    assert Event.objects.count() == 6
 
     cleanup("--orphans")
     blobs = {key for key, _ in backend.iter_blobs()}
-    assert old not in blobs and recent in blobs  # too recent to be called an orphan
-    assert Event.objects.count() == 4 and Issue.objects.get().event_count == 5
-    backend.delete_blobs([recent])
+    assert old not in blobs and old_segment not in blobs
+    assert {recent, recent_segment} <= blobs  # too recent to be called orphans
+    assert Event.objects.count() == 5 and Issue.objects.get().event_count == 6
+    assert not Segment.objects.filter(pk=missing.segment_id).exists()
+    backend.delete_blobs([recent, recent_segment])
     assert_consistent(backend)
 
 
 def test_interrupted_cleanup_is_finished_by_a_rerun(backend):
-    capture(30, "a", days_ago=10)
+    for days_ago in (12, 11, 10):  # three flushes: segments of 10 events, one chunk each below
+        capture(10, "a", days_ago=days_ago)
     real = type(backend).delete_blobs
     calls = []
 
@@ -154,8 +160,11 @@ def test_interrupted_cleanup_is_finished_by_a_rerun(backend):
     # Blobs in files or S3 go on a background thread, one chunk behind the rows: the error of the
     # second chunk's blobs surfaces after the third chunk's rows are gone. Database blobs go at once.
     assert Event.objects.count() == (10 if backend.kind == "database" else 0)
-    assert len(list(backend.iter_blobs())) == 20  # never a row without its blob
-    cleanup("--max-age-days", "1", "--orphans")
+    blobs = {key for key, _ in backend.iter_blobs()}
+    assert {e.blob_key for e in Event.objects.all()} <= blobs  # never a row without its blob
+    assert blobs - set(Segment.objects.values_list("key", flat=True))  # and orphans
+    with mock.patch("minisentry.ops.retention.ORPHAN_GRACE", timedelta(0)):  # the orphans were just written
+        cleanup("--max-age-days", "1", "--orphans")
     assert not Event.objects.exists() and list(backend.iter_blobs()) == []
     assert Issue.objects.get().event_count == 30
 

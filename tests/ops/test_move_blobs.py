@@ -1,4 +1,5 @@
-"""minisentry_move_blobs: every blob to another store, verified, resumable, loads unchanged."""
+"""minisentry_move_blobs: every event to another store in segments, verified, resumable, loads
+unchanged; events stored one blob each are moved and repacked too."""
 
 import io
 import json
@@ -10,11 +11,11 @@ from django.test import override_settings
 
 import minisentry
 from minisentry import conf
-from minisentry.management.commands import minisentry_move_blobs as command
-from minisentry.models import Event
+from minisentry.models import Event, Segment
+from minisentry.storage import segments
 
 from ..conftest import BACKENDS, backend_config
-from ..opshelpers import capture
+from ..opshelpers import capture, unpack
 
 
 @pytest.fixture
@@ -34,26 +35,39 @@ def loads() -> dict:
     return {e.event_id: e.load() for e in Event.objects.all()}
 
 
-def test_move_through_every_store(backend, stores):
-    capture(120, "a")  # three chunks of 50 on each move
+def kinds() -> set[str]:
+    return {e.blob_kind for e in Event.objects.select_related("segment")}
+
+
+def segment_keys() -> set[str]:
+    return set(Segment.objects.values_list("key", flat=True))
+
+
+@pytest.mark.parametrize("layout", ["segments", "mixed"])
+def test_move_through_every_store(backend, stores, layout):
+    capture(60, "a")
+    if layout == "mixed":
+        unpack(backend)  # 60 events stored one blob each, as before segments
+    capture(60, "b")
     before = loads()
-    kinds = BACKENDS[BACKENDS.index(backend.kind):] + BACKENDS[: BACKENDS.index(backend.kind)]
+    order = BACKENDS[BACKENDS.index(backend.kind):] + BACKENDS[: BACKENDS.index(backend.kind)]
     source = backend
-    for kind in kinds[1:]:
+    for kind in order[1:]:
         with override_settings(MINISENTRY_BACKEND=stores[kind], MINISENTRY_BACKENDS=stores):
-            assert "Moved 120 blob(s)" in move("--chunk-size", "50")
-            assert set(Event.objects.values_list("backend", flat=True)) == {kind}
+            assert "Moved 120 event(s)" in move("--chunk-size", "50")
+            assert kinds() == {kind} and not Event.objects.filter(segment=None).exists()
             assert list(source.iter_blobs()) == []
             assert loads() == before
             source = minisentry.get_backend()
-    assert len(list(source.iter_blobs())) == 120
+    assert {key for key, _ in source.iter_blobs()} == segment_keys()
 
 
 def test_move_by_alias_resumes_after_an_interruption(backend, stores):
     capture(50, "a")
+    unpack(backend)
     before = loads()
     other = next(kind for kind in BACKENDS if kind != backend.kind)
-    real, calls = command.write_transaction, []
+    real, calls = segments.write_transaction, []
 
     def interrupted(using):  # the second chunk is copied, but its rows are not repointed yet
         calls.append(using)
@@ -62,25 +76,43 @@ def test_move_by_alias_resumes_after_an_interruption(backend, stores):
         return real(using)
 
     with override_settings(MINISENTRY_BACKENDS=stores):
-        with mock.patch.object(command, "write_transaction", interrupted), pytest.raises(KeyboardInterrupt):
+        with mock.patch.object(segments, "write_transaction", interrupted), pytest.raises(KeyboardInterrupt):
             move("--to", other, "--chunk-size", "20")
-        assert Event.objects.filter(backend=other).count() == 20
+        assert Event.objects.filter(segment__kind=other).count() == 20
         assert loads() == before
-        assert "Moved 30 blob(s)" in move("--to", other)
+        assert "Moved 30 event(s)" in move("--to", other)
         assert loads() == before
-        assert len(list(minisentry.get_backend(other).iter_blobs())) == 50
+        copied = {key for key, _ in minisentry.get_backend(other).iter_blobs()}
+        assert len(copied - segment_keys()) == 1  # the interrupted copy: an orphan --orphans removes
     assert list(backend.iter_blobs()) == []
 
 
 def test_missing_blob_is_reported_and_its_row_kept(backend, stores):
     events = capture(5, "a")
+    unpack(backend)
     lost = Event.objects.get(pk=events[0]["event_id"])
     backend.delete_blobs([lost.blob_key])
+    gone = capture(1, "b")[0]  # in a segment of its own, lost too
+    backend.delete_blobs([Event.objects.get(pk=gone["event_id"]).blob_key])
     other = next(kind for kind in BACKENDS if kind != backend.kind)
     with override_settings(MINISENTRY_BACKENDS=stores):
         report = move("--to", json.dumps(stores[other]))
-    assert "Moved 4 blob(s)" in report and "1 event(s) have no blob to move" in report and lost.pk in report
+    assert "Moved 4 event(s)" in report and "2 event(s) have no blob to move" in report
+    assert lost.pk in report and gone["event_id"] in report
     assert Event.objects.get(pk=lost.pk).backend == backend.kind
+    assert Event.objects.get(pk=gone["event_id"]).blob_kind == backend.kind
+
+
+def test_repack_packs_events_stored_one_blob_each_in_place(backend):
+    capture(30, "a")
+    unpack(backend)
+    before = loads()
+    assert "Moved 0 event(s)" in move()  # already in the destination: left as they are
+    assert Event.objects.filter(segment=None).count() == 30
+    assert "Moved 30 event(s)" in move("--repack", "--chunk-size", "20")
+    assert loads() == before and not Event.objects.filter(segment=None).exists()
+    assert set(Event.objects.values_list("backend", flat=True)) == {""} and kinds() == {backend.kind}
+    assert {key for key, _ in backend.iter_blobs()} == segment_keys() and Segment.objects.count() == 2
 
 
 def test_refuses_a_store_events_would_not_be_read_from(backend, tmp_path):

@@ -6,10 +6,11 @@ import json
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
+from django.db.models import Count, Sum
 from django.urls import reverse
 
 from minisentry.capture import spool
-from minisentry.models import Counter, Event
+from minisentry.models import Counter, Event, Segment
 
 from ..opshelpers import capture
 
@@ -28,7 +29,11 @@ def test_stats_command_text_and_json(backend):
     data = json.loads(stats("--json"))
     rows = Event.objects.all()
     blob_bytes, raw_bytes = sum(e.blob_size for e in rows), sum(e.raw_size for e in rows)
-    assert data["backends"] == [{"kind": backend.kind, "events": 10, "blob_bytes": blob_bytes, "raw_bytes": raw_bytes}]
+    segments = Segment.objects.aggregate(n=Count("pk"), size=Sum("size"))
+    assert segments["size"] == blob_bytes  # no event deleted yet: every segment byte is live
+    assert data["backends"] == [{"kind": backend.kind, "events": 10, "blob_bytes": blob_bytes, "raw_bytes": raw_bytes,
+                                 "segments": segments["n"], "segment_bytes": segments["size"]}]
+    assert (data["segments"], data["segment_bytes"]) == (segments["n"], segments["size"])
     assert (data["issues"], data["events"], data["blob_bytes"], data["raw_bytes"]) == (2, 10, blob_bytes, raw_bytes)
     assert data["compression_ratio"] == round(raw_bytes / blob_bytes, 2)
     assert data["oldest_event"] == events[0]["timestamp"] and data["newest_event"] == events[-1]["timestamp"]
@@ -36,7 +41,7 @@ def test_stats_command_text_and_json(backend):
 
     text = stats()
     assert "Issues:         2\nEvents:         10\n" in text
-    assert f"  {backend.kind + ':':14}10 blob(s)" in text
+    assert f"  {backend.kind + ':':14}10 event(s)" in text
     assert "Spool:          1 event(s)" in text and "Dropped events: 3" in text
 
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from ...ops import retention
+from ...ops import compaction, retention
 from ...ops.deletion import delete_events
 from ..progress import Progress
 
@@ -25,9 +25,14 @@ class Command(BaseCommand):
             "--orphans", action="store_true",
             help="Remove blobs without an index row, and rows whose blob is missing.",
         )
+        parser.add_argument(
+            "--compact-below", type=float, metavar="SHARE",
+            help=f"Rewrite segments whose live events take less than this share of their bytes "
+            f"(default {compaction.THRESHOLD:g} after deleting events; 0: never).",
+        )
         parser.add_argument("--dry-run", action="store_true", help="Only report what would be deleted.")
 
-    def handle(self, *args, orphans=False, dry_run=False, **options):
+    def handle(self, *args, orphans=False, dry_run=False, compact_below=None, **options):
         self.dry_run = dry_run
         limits = {
             name: default if options[name] is None else options[name]
@@ -38,10 +43,12 @@ class Command(BaseCommand):
             raise CommandError(
                 "--max-events-per-issue must be at least 2: each issue keeps its first and latest event."
             )
-        if age is None and per_issue is None and size is None and not orphans:
+        if compact_below is not None and not 0 <= compact_below <= 1:
+            raise CommandError("--compact-below is a share of a segment's bytes, from 0 to 1.")
+        if age is None and per_issue is None and size is None and not orphans and compact_below is None:
             self.stdout.write(
-                "Nothing to do: give --max-age-days, --max-events-per-issue, --max-total-bytes or "
-                "--orphans, or set MINISENTRY_RETENTION."
+                "Nothing to do: give --max-age-days, --max-events-per-issue, --max-total-bytes, "
+                "--orphans or --compact-below, or set MINISENTRY_RETENTION."
             )
             return
         if age is not None:
@@ -52,6 +59,18 @@ class Command(BaseCommand):
             self.purge(f"beyond {size} stored bytes", [retention.oldest_beyond_bytes(size)])
         if orphans:
             self.orphans()
+        self.compact(compaction.THRESHOLD if compact_below is None else compact_below)
+
+    def compact(self, threshold: float) -> None:
+        if not threshold:
+            return
+        if self.dry_run:
+            n = len(compaction.sparse_segments(threshold))
+            self.stdout.write(f"Would compact {n} segment(s) less than {threshold:.0%} live.")
+            return
+        segments, freed = compaction.compact(threshold)
+        if segments:
+            self.stdout.write(f"Compacted {segments} segment(s) less than {threshold:.0%} live, freeing {freed} bytes.")
 
     def purge(self, label: str, selections: list) -> None:
         counted = [(events, events.count()) for events in selections]
@@ -72,6 +91,8 @@ class Command(BaseCommand):
         self.stdout.write(f"{len(found.rows)} event row(s) whose blob is missing.")
         for event_id in found.rows[:10]:
             self.stdout.write(f"  {event_id}")
-        if not self.dry_run and (found.rows or any(found.blobs.values())):
+        if found.segments:
+            self.stdout.write(f"{len(found.segments)} segment(s) without events.")
+        if not self.dry_run and (found.rows or found.segments or any(found.blobs.values())):
             retention.remove(found)
             self.stdout.write("Removed them; issue counts are unchanged.")

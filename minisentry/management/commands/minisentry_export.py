@@ -7,11 +7,11 @@ from django.core.management.base import BaseCommand, CommandError
 from sentry_sdk.envelope import Envelope
 from sentry_sdk.utils import BadDsn, format_timestamp
 
-from ...backends import BlobMissing, get_backend_for_kind
+from ...backends import BlobMissing
 from ...models import Event
 from ...ops.deletion import pages
-from ...processing import codec, dictionaries
-from ...storage.blobkeys import blob_key
+from ...processing import codec
+from ...storage.segments import READ_FIELDS, Reader
 
 logger = logging.getLogger("minisentry")
 CHUNK = 100  # also how many envelopes wait in sentry-sdk's transport queue at most
@@ -67,11 +67,11 @@ def moment(value: str) -> datetime:
 
 def stored(events) -> Iterator[bytes]:
     """Each event's JSON exactly as stored (one line: the SDK's JSON has no raw newlines)."""
-    for rows in pages(events, CHUNK, "backend"):
-        for event_id, timestamp, kind in rows:
+    reader = Reader()
+    for rows in pages(events, CHUNK, *READ_FIELDS):
+        for event_id, *location in rows:
             try:
-                backend = get_backend_for_kind(kind)
-                yield dictionaries.decompress(backend.read_blob(blob_key(event_id, timestamp)), backend)
+                yield reader.decoded(event_id, *location)
             except BlobMissing as exc:  # its blob, or the dictionary its blob needs
                 logger.warning("minisentry: event %s not exported, missing: %s", event_id, exc)
 

@@ -13,10 +13,11 @@ from ...backends import (
     get_backend,
     get_backend_for_kind,
 )
-from ...models import Event
+from ...models import Event, Segment
 from ...processing import dictionaries
 from ...storage.blobkeys import blob_key
-from ...storage.index import database, write_transaction
+from ...storage.index import database
+from ...storage.segments import live_frames, rewrite
 from ..progress import Progress
 
 CHUNK = 500
@@ -25,9 +26,9 @@ READERS = 16
 
 class Command(BaseCommand):
     help = (
-        "Move every event's blob from the store recorded on its row to another one (by default the "
-        "configured MINISENTRY_BACKEND): copy, read back and compare, repoint the row, then delete "
-        "the source. Resumable: run it again after an interruption."
+        "Move every event from the store it is in to another one (by default the configured "
+        "MINISENTRY_BACKEND), packed in segments: copy, read back and compare, repoint the rows, "
+        "then delete the sources. Resumable: run it again after an interruption."
     )
 
     def add_arguments(self, parser):
@@ -36,25 +37,34 @@ class Command(BaseCommand):
             help="An alias of MINISENTRY_BACKENDS ('default': MINISENTRY_BACKEND), a backend's dotted "
             "path, or its settings as JSON.",
         )
-        parser.add_argument("--chunk-size", type=int, default=CHUNK)
+        parser.add_argument("--chunk-size", type=int, default=CHUNK, help="Events per new segment, at most.")
+        parser.add_argument(
+            "--repack", action="store_true",
+            help="Also pack events stored one blob each in the destination itself into segments.",
+        )
 
-    def handle(self, *args, to="default", chunk_size=CHUNK, **options):
+    def handle(self, *args, to="default", chunk_size=CHUNK, repack=False, **options):
         target = self.target(to)
-        pending = Event.objects.using(database()).exclude(backend=target.kind).order_by("pk")
-        total, moved, missing = pending.count(), 0, []
+        using = database()
+        segments = Segment.objects.using(using).exclude(kind=target.kind).order_by("pk")
+        loose = Event.objects.using(using).filter(segment__isnull=True).order_by("pk")
+        if not repack:
+            loose = loose.exclude(backend=target.kind)
+        total = Event.objects.using(using).filter(segment__in=segments).count() + loose.count()
+        self.moved, self.missing = 0, []
         with ThreadPoolExecutor(READERS, thread_name_prefix="minisentry-move") as pool, \
                 Progress(self.stdout, "Moving", total) as progress:
-            page = pending
+            self.progress = progress
+            self.move_segments(list(segments), target, chunk_size)
+            page = loose
             while rows := list(page.values_list("pk", "timestamp", "backend")[:chunk_size]):
-                done, lost = self.move(rows, target, pool)
-                moved, missing = moved + done, missing + lost
-                progress.advance(len(rows))
-                page = pending.filter(pk__gt=rows[-1][0])
-        self.stdout.write(f"Moved {moved} blob(s) to {target!r}.")
-        if missing:
+                self.move_loose(rows, target, pool)
+                page = loose.filter(pk__gt=rows[-1][0])
+        self.stdout.write(f"Moved {self.moved} event(s) to {target!r}.")
+        if self.missing:
             self.stderr.write(
-                f"{len(missing)} event(s) have no blob to move (see minisentry_cleanup --orphans): "
-                + ", ".join(missing[:10])
+                f"{len(self.missing)} event(s) have no blob to move (see minisentry_cleanup --orphans): "
+                + ", ".join(self.missing[:10])
             )
 
     def target(self, spec: str) -> BaseBackend:
@@ -74,32 +84,49 @@ class Command(BaseCommand):
             )
         return target
 
-    def move(self, rows: list, target: BaseBackend, pool: ThreadPoolExecutor) -> tuple[int, list[str]]:
-        """Copy one chunk, verify the copies, repoint the rows, delete the sources. Returns (moved,
-        event ids without a blob)."""
+    def move_segments(self, segments: list[Segment], target: BaseBackend, chunk_size: int) -> None:
+        """Rewrite the live events of segments in other stores into new ones in ``target``."""
+        group, frames = [], {}
+        for segment in segments:
+            try:
+                live = live_frames(segment)
+            except BlobMissing:
+                self.missing += list(Event.objects.filter(segment=segment).values_list("pk", flat=True))
+                continue
+            # the zstd dictionaries these frames name go first
+            dictionaries.store_needed(target, live.values(), get_backend_for_kind(segment.kind))
+            frames.update(live)
+            group.append(segment.pk)
+            if len(frames) >= chunk_size:
+                self.write(target, frames, group)
+                group, frames = [], {}
+        if group:
+            self.write(target, frames, group)
+
+    def move_loose(self, rows: list, target: BaseBackend, pool: ThreadPoolExecutor) -> None:
+        """Pack one chunk of events stored one blob each into a segment in ``target``."""
         by_kind = defaultdict(dict)  # kind -> {key: event id}
         for event_id, timestamp, kind in rows:
             by_kind[kind][blob_key(event_id, timestamp)] = event_id
-        blobs, missing = {}, []
+        frames = {}
         for kind, keys in by_kind.items():
             source = get_backend_for_kind(kind)
             for key, data in read(source, list(keys), pool).items():
                 if data is None:
-                    missing.append(keys.pop(key))
+                    self.missing.append(keys.pop(key))
                 else:
-                    blobs[key] = data
-            dictionaries.store_needed(target, (blobs[key] for key in keys), source)  # copied first
-        target.write_blobs(blobs)
-        copies = read(target, list(blobs), pool)
-        if bad := [key for key, data in blobs.items() if copies[key] != data]:
-            raise CommandError(f"{len(bad)} copied blob(s) differ in {target!r}, e.g. {bad[0]}; sources kept.")
-        using = database()
-        with write_transaction(using):
-            for kind, keys in by_kind.items():
-                Event.objects.using(using).filter(pk__in=list(keys.values()), backend=kind).update(backend=target.kind)
-        for kind, keys in by_kind.items():
-            get_backend_for_kind(kind).delete_blobs(keys)
-        return len(blobs), missing
+                    frames[keys[key]] = data
+            dictionaries.store_needed(target, (frames[event_id] for event_id in keys.values()), source)
+        self.write(target, frames, loose={kind: list(keys) for kind, keys in by_kind.items()})
+
+    def write(self, target: BaseBackend, frames: dict[str, bytes], segment_ids=(), loose=None) -> None:
+        if frames:
+            try:
+                rewrite(target, frames, segment_ids, loose)
+            except OSError as exc:
+                raise CommandError(f"{exc}; sources kept.") from exc
+        self.moved += len(frames)
+        self.progress.advance(len(frames))
 
 
 def read(backend: BaseBackend, keys: list[str], pool: ThreadPoolExecutor) -> dict[str, bytes | None]:

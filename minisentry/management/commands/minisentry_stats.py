@@ -7,7 +7,7 @@ from ...ops.stats import collect
 
 
 class Command(BaseCommand):
-    help = "Issues, events, stored bytes per blob store, compression, spool and dropped events."
+    help = "Issues, events, stored bytes per blob store, segments, compression, spool and dropped events."
 
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true", dest="as_json", help="Print the figures as one JSON object.")
@@ -25,10 +25,11 @@ class Command(BaseCommand):
             f"Stored:         {filesizeformat(stats.blob_bytes)} compressed, "
             f"{filesizeformat(stats.raw_bytes)} raw ({ratio})",
             *(
-                f"  {b.kind + ':':14}{b.events} blob(s), {filesizeformat(b.blob_bytes)} compressed, "
-                f"{filesizeformat(b.raw_bytes)} raw"
+                f"  {b.kind + ':':14}{b.events} event(s), {filesizeformat(b.blob_bytes)} compressed, "
+                f"{filesizeformat(b.raw_bytes)} raw; {b.segments} segment(s), {filesizeformat(b.segment_bytes)}"
                 for b in stats.backends
             ),
+            f"Segments:       {stats.segments}, {filesizeformat(stats.segment_bytes)}",
             f"Oldest event:   {stats.oldest_event or '-'}",
             f"Newest event:   {stats.newest_event or '-'}",
             f"Spool:          {stats.spooled_events} event(s), {filesizeformat(stats.spooled_bytes)} ({free} free)",
