@@ -20,5 +20,5 @@ def save(backend: BaseBackend, records: Sequence) -> index.Stored:
         records = [r for r in records if r.event_id not in known]
         if not records:
             return index.Stored()
-        backend.write_blobs({r.blob_key: r.blob for r in records})
+        backend.write_blobs({r.blob_key: r.blob for r in records if not r.sampled})
         return index.store(records, backend.kind)
