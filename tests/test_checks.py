@@ -56,3 +56,16 @@ def test_wagtail_app_without_minisentry_is_e010():
         assert [m.id for m in check_minisentry_installed()] == ["minisentry.E010"]
     with override_settings(INSTALLED_APPS=[*others, "minisentry", "minisentry.contrib.wagtail"]):
         assert check_minisentry_installed() == []
+
+
+@pytest.mark.parametrize("value", [
+    600, {"events_per_minute": -1}, {"keep_one_in": 0}, {"keep_one_in": 2.5}, {"events_per_minute": True},
+    {"events_per_mintue": 600},
+])
+def test_invalid_storm_setting_is_e006(value):
+    assert ids(MINISENTRY_STORM=value) == {"minisentry.E006"}
+
+
+@pytest.mark.parametrize("value", [None, {"events_per_minute": 0, "keep_one_in": 1}, {"keep_one_in": 1000}])
+def test_storm_off_or_partial_storm_setting_is_clean(value):
+    assert ids(MINISENTRY_STORM=value) == set()
