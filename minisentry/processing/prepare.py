@@ -24,10 +24,11 @@ logger = logging.getLogger("minisentry")
 MAX_TAGS = 50
 EVENT_ID_RE = re.compile(r"[0-9a-fA-F]{32}|[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 LEVELS = frozenset(Level.values)
-# What a sampled-out event's index fields read (see prepare_counts): free text grouping may read,
-# top-level values, and parts of two objects.
-GROUPING_TEXT = ("logentry", "message")
-INDEXED = ("level", "environment", "release", "server_name", "transaction", "logger", "culprit", "tags", "user")
+# What a sampled-out event's index fields read (see prepare_counts): top-level values, the
+# exceptions less their stack traces, and parts of two objects. Grouping may read the first three.
+GROUPING_TEXT = frozenset({"exception", "logentry", "message"})
+INDEXED = ("logentry", "message", "level", "environment", "release", "server_name", "transaction", "logger",
+           "culprit", "tags", "user")
 INDEXED_PARTS = {"request": ("url", "env"), "contexts": ("runtime", "browser", "os")}
 
 
@@ -113,19 +114,19 @@ def prepare_counts(event: dict, grouping: Grouping, payload: bytes) -> EventReco
     ``payload`` is kept only to spool the event should storing fail."""
     excs = exceptions(event)
     lite = [{key: value for key, value in exc.items() if key != "stacktrace"} for exc in excs]
-    grouped = {key: event[key] for key in GROUPING_TEXT if key in event}
+    view = {key: event[key] for key in INDEXED if key in event}
     if lite:
-        grouped["exception"] = {"values": lite}
-    indexed = {key: event[key] for key in INDEXED if key in event}
+        view["exception"] = {"values": lite}
     for name, keys in INDEXED_PARTS.items():
         if isinstance(event.get(name), dict):
-            indexed[name] = {key: event[name][key] for key in keys if key in event[name]}
-    regroup = scrubbing.scrub(grouped)
-    regroup = scrubbing.scrub(indexed) and "fingerprint" in event or regroup
+            view[name] = {key: event[name][key] for key in keys if key in event[name]}
+    regroup = False
+    if scrubbing.scrub(view):  # its notes in view["_meta"] say under which keys it replaced text
+        regroup = "fingerprint" in event or not GROUPING_TEXT.isdisjoint(view["_meta"])
     for exc, original in zip(lite, excs):
         if "stacktrace" in original:
             exc["stacktrace"] = original["stacktrace"]
-    view = {**event, **grouped, **indexed}
+    view = {**event, **view}
     record = index_fields(view, get_grouping(view) if regroup else grouping)
     record.payload, record.sampled = payload, True
     return record
@@ -133,10 +134,14 @@ def prepare_counts(event: dict, grouping: Grouping, payload: bytes) -> EventReco
 
 def text(value, limit: int) -> str:
     """A string safe for any database column: no NUL, no lone surrogates, at most ``limit`` chars."""
-    if value is None or isinstance(value, (dict, list)):
-        return ""
-    value = value if isinstance(value, str) else str(value)
-    value = value.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")
+    if type(value) is not str:
+        if value is None or isinstance(value, (dict, list)):
+            return ""
+        value = value if isinstance(value, str) else str(value)
+    if not value.isascii():  # only then can it hold a lone surrogate
+        value = value.encode("utf-8", "replace").decode("utf-8")
+    if "\x00" in value:
+        value = value.replace("\x00", "")
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
