@@ -47,6 +47,7 @@ def main() -> None:
         from .events import sample
 
         payloads = sample(args.events * args.runs + args.baseline_events)
+        settings.MINISENTRY_STORM = None  # the durable path: every event stored (benchmarks/storm.py: the other)
         settings.MINISENTRY_QUEUE_SIZE = len(payloads)
         settings.MINISENTRY_QUEUE_BYTES = sum(map(len, payloads))
         conf._get.cache_clear()
