@@ -79,7 +79,7 @@ def test_queue_bytes_bound_a_burst_of_events_handed_over_as_dicts(backend):
     """The first events wait as the SDK's dicts; past INLINE_EVENTS they are JSON counted against QUEUE_BYTES."""
     before = minisentry.stats()["dropped"]
     hook = minisentry.store()
-    with override_settings(MINISENTRY_QUEUE_SIZE=100_000, MINISENTRY_QUEUE_BYTES=4096):
+    with override_settings(MINISENTRY_QUEUE_SIZE=100_000, MINISENTRY_QUEUE_BYTES=4096, MINISENTRY_STORM=None):
         for n in range(1000):
             hook(dict(event(n), extra={"padding": "x" * 1000}), {})
         assert minisentry.flush(60)
