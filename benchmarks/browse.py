@@ -81,7 +81,8 @@ def fill(issues: int, events: int) -> list[tuple[int, str]]:
     first_id = None
     with transaction.atomic(), connection.cursor() as cursor:
         columns = ("fingerprint, title, culprit, message, level, status, is_regression, "
-                   "platform, grouped_by, first_seen, last_seen, event_count, environment, release, first_release")
+                   "platform, grouped_by, first_seen, last_seen, event_count, environment, release, first_release, "
+                   "regressed_release, user_count, sampled_out")
         with Bulk(cursor, "minisentry_issue", columns) as copy:
             for i in range(issues):
                 last = now - timedelta(seconds=rng.random() * span / 10)
@@ -89,7 +90,8 @@ def fill(issues: int, events: int) -> list[tuple[int, str]]:
                                 f"order {i} failed", f"shop.views.checkout_{i % 500} in handle", f"order {i} failed",
                                 rng.choice(LEVELS), "resolved" if i % 10 == 0 else "unresolved", False, "python",
                                 "exception type and in-app stack frames", last - timedelta(days=20), last,
-                                events // issues, rng.choice(ENVIRONMENTS), f"shop@1.{i % 30}", "shop@1.0"))
+                                events // issues, rng.choice(ENVIRONMENTS), f"shop@1.{i % 30}", "shop@1.0",
+                                "", rng.randrange(1, 50), 0))
         cursor.execute("SELECT min(id), max(id) FROM minisentry_issue")
         first_id, last_id = cursor.fetchone()
         ids = range(first_id, last_id + 1)
@@ -98,14 +100,14 @@ def fill(issues: int, events: int) -> list[tuple[int, str]]:
                 copy.write_row((uuid.uuid4().hex, pk))
         latest = {}
         with Bulk(cursor, "minisentry_event", "event_id, issue_id, timestamp, level, environment, release, "
-                  "server_name, transaction, backend, blob_size, raw_size") as copy:
+                  "server_name, transaction, user, backend, blob_size, raw_size") as copy:
             for n in range(events):
                 pk = ids[n % len(ids)]
                 event_id, when = uuid.UUID(int=rng.getrandbits(128)), now - timedelta(seconds=rng.random() * span)
                 if pk - first_id < SAMPLED and when > latest.get(pk, (None, now - timedelta(days=99)))[1]:
                     latest[pk] = (event_id.hex, when)
                 copy.write_row((event_id, pk, when, "error", rng.choice(ENVIRONMENTS), f"shop@1.{n % 30}",
-                                f"web-{n % 8}", f"/checkout/{n % 50}/", "filesystem", 5000, 20000))
+                                f"web-{n % 8}", f"/checkout/{n % 50}/", f"id:{n % 200}", "filesystem", 5000, 20000))
         with Bulk(cursor, "minisentry_issuetag", "issue_id, key, value, count") as copy:
             for pk in ids:
                 for key, values in (("environment", ENVIRONMENTS), ("server_name", [f"web-{k}" for k in range(8)]),
