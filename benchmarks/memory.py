@@ -31,7 +31,7 @@ def main() -> None:
         burst = worker(args.events)
         common.emit({"benchmark": "memory", "events": args.events, "peak_rss_mb": burst["max_rss_kb"] / 1024,
                      "baseline_rss_mb": baseline["max_rss_kb"] / 1024, "dropped": burst["dropped"],
-                     "stored": Event.objects.count(), "flushed": burst["flushed"]})
+                     "sampled_out": burst["sampled_out"], "stored": Event.objects.count(), "flushed": burst["flushed"]})
     finally:
         common.teardown()
 

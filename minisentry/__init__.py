@@ -5,6 +5,7 @@ imports touches the models; the writer gets its stages from ``apps.py`` once the
 
 from .backends import get_backend
 from .capture.hook import store
+from .capture.storm import sampler
 from .capture.writer import flush, writer
 
 __version__ = "2026.11.26"
@@ -12,5 +13,6 @@ __all__ = ["__version__", "flush", "get_backend", "stats", "store"]
 
 
 def stats() -> dict:
-    """This process's capture counters: events dropped and spooled since it started."""
-    return {"dropped": writer.dropped, "spooled": writer.spooled}
+    """This process's capture counters since it started: events dropped, spooled, and counted
+    without being stored during an error storm (``sampled_out``, see ``MINISENTRY_STORM``)."""
+    return {"dropped": writer.dropped, "spooled": writer.spooled, "sampled_out": sampler.sampled_out}

@@ -10,7 +10,7 @@ from . import conf
 from .backends import InvalidBackendError, get_backend
 from .backends.filesystem import FileSystemBackend
 from .backends.s3 import PUBLIC_ACLS, S3Backend
-from .capture import spool
+from .capture import spool, storm
 from .models import Event
 from .processing import dictionaries
 
@@ -79,6 +79,17 @@ def check_compression(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
             f"MINISENTRY_COMPRESSION_DICTIONARY is invalid: {reason}.",
             hint="Events are compressed without a dictionary until it is fixed.",
             id="minisentry.E006",
+        )]
+    return []
+
+
+@checks.register()
+def check_storm(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    if reason := storm.problem(conf.get("STORM")):
+        return [checks.Error(
+            f"MINISENTRY_STORM is invalid: {reason}; the default is used meanwhile.",
+            hint='E.g. {"events_per_minute": 600, "keep_one_in": 100}, or None to store every event.',
+            id="minisentry.E007",
         )]
     return []
 

@@ -42,6 +42,9 @@ DEFAULTS = {
     "SCRUBBING": {"enabled": True, "fields": [], "safe_fields": [], "scrub_card_numbers": True},
     # Defaults of ``minisentry_cleanup`` (None: no limit).
     "RETENTION": {"max_age_days": None, "max_events_per_issue": None, "max_total_bytes": None},
+    # Error storms: past events_per_minute events of one issue in one process, its further events are
+    # counted (every count stays exact) and one in keep_one_in is stored; None stores every event.
+    "STORM": {"events_per_minute": 600, "keep_one_in": 100},
     # Alerts on new issues and regressions, sent by the writer thread: e-mail recipients, a
     # Slack/Mattermost-compatible webhook, at most one alert per issue every rate_limit_seconds,
     # the webhook's timeout, and the site's address for links (e.g. "https://example.com").

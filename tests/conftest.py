@@ -17,12 +17,19 @@ from django.test import override_settings
 from sentry_sdk.integrations.logging import LoggingIntegration
 
 import minisentry
+from minisentry.capture import storm
 
 # A developer's own AWS configuration must never leak into the tests.
 os.environ["AWS_CONFIG_FILE"] = os.devnull
 os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
 BACKENDS = ["filesystem", "s3", "database"]
 ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def fresh_storm_windows():
+    """Each test starts with no issue in a storm (the sampler's windows live as long as the process)."""
+    storm.sampler.reset()
 
 
 def free_port() -> int:

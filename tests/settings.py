@@ -97,6 +97,8 @@ MINISENTRY_RETRY_DELAY = float(os.environ.get("MINISENTRY_TEST_RETRY_DELAY", "0.
 MINISENTRY_SPOOL_CHECK_INTERVAL = 0
 MINISENTRY_SHUTDOWN_TIMEOUT = float(os.environ.get("MINISENTRY_TEST_SHUTDOWN_TIMEOUT", "5"))
 MINISENTRY_QUEUE_SIZE = int(os.environ.get("MINISENTRY_TEST_QUEUE_SIZE", "10000"))
+if "MINISENTRY_TEST_STORM" in os.environ:  # JSON; "null" stores every event (tests not about storms)
+    MINISENTRY_STORM = json.loads(os.environ["MINISENTRY_TEST_STORM"])
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -16,8 +16,8 @@ def test_benchmarks_run_quickly(tmp_path):
                    stdout=subprocess.DEVNULL, timeout=1200)
     run = json.loads(output.read_text())
     assert {r["benchmark"] for r in run["results"]} == {
-        "capture", "ingest", "sampling", "gunicorn_storm", "storage", "read", "cleanup", "compression", "browse",
-        "memory", "huge"}
+        "capture", "ingest", "sampling", "gunicorn_storm", "storage", "read", "cleanup", "compression", "index_write",
+        "storm", "browse", "memory", "huge"}
     assert "not run" not in run["targets"]  # every row of the Targets table has its figure
     storm = next(r for r in run["results"] if r["benchmark"] == "gunicorn_storm")
     assert all(set(r["statuses"]) == {"500"} for side in storm["sides"].values() for r in side["runs"])

@@ -68,3 +68,16 @@ def test_invalid_compression_dictionary_is_e006(value):
 @pytest.mark.parametrize("value", [True, False, None, {}, {"enabled": False}, {"samples": 10, "min_saving": 0}])
 def test_valid_compression_dictionary_settings_pass(value):
     assert ids(MINISENTRY_COMPRESSION_DICTIONARY=value) == set()
+
+
+@pytest.mark.parametrize("value", [
+    600, {"events_per_minute": -1}, {"keep_one_in": 0}, {"keep_one_in": 2.5}, {"events_per_minute": True},
+    {"events_per_mintue": 600},
+])
+def test_invalid_storm_setting_is_e007(value):
+    assert ids(MINISENTRY_STORM=value) == {"minisentry.E007"}
+
+
+@pytest.mark.parametrize("value", [None, {"events_per_minute": 0, "keep_one_in": 1}, {"keep_one_in": 1000}])
+def test_storm_off_or_partial_storm_setting_is_clean(value):
+    assert ids(MINISENTRY_STORM=value) == set()

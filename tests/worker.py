@@ -1,8 +1,9 @@
 """A separate process capturing real exceptions, as a web worker would.
 
-``python -m tests.worker --events N [--sites K] [--messages] [--no-flush]``: raises N exceptions
-from K code sites (or captures messages) through sentry-sdk with ``before_send=minisentry.store()``,
-then prints a JSON line: events dropped, whether flush succeeded, peak RSS.
+``python -m tests.worker --events N [--sites K] [--messages] [--no-flush] [--users U --first-user F]``:
+raises N exceptions from K code sites (or captures messages) through sentry-sdk with
+``before_send=minisentry.store()``, event n as user ``user-{F + n % U}`` when ``--users`` is given,
+then prints a JSON line: events dropped and sampled out, whether flush succeeded, peak RSS.
 """
 
 import argparse
@@ -39,6 +40,8 @@ def main() -> None:
     parser.add_argument("--sites", type=int, default=10)
     parser.add_argument("--no-flush", action="store_true", help="exit without flushing (atexit must)")
     parser.add_argument("--messages", action="store_true", help="capture messages, not exceptions")
+    parser.add_argument("--users", type=int, help="set the user of event n to user-{first_user + n % users}")
+    parser.add_argument("--first-user", type=int, default=0)
     args = parser.parse_args()
 
     django.setup()
@@ -48,6 +51,8 @@ def main() -> None:
 
     sentry_sdk.init(before_send=minisentry.store())
     for n in range(args.events):
+        if args.users:
+            sentry_sdk.set_user({"id": f"user-{args.first_user + n % args.users}"})
         if args.messages:
             sentry_sdk.capture_message(f"burst message {n % args.sites}, number {n}", level="warning")
             continue
@@ -58,6 +63,7 @@ def main() -> None:
     result = {"dropped": minisentry.stats()["dropped"]}
     if not args.no_flush:
         result["flushed"] = minisentry.flush(120)
+    result["sampled_out"] = minisentry.stats()["sampled_out"]
     result["max_rss_kb"] = peak_rss_kb()
     print(json.dumps(result))
     sys.stdout.flush()

@@ -32,6 +32,7 @@ class StorageStats:
     spooled_bytes: int
     spool_free_bytes: int | None  # free space on the spool's file system
     dropped_events: int
+    sampled_out_events: int  # counted on their issue during error storms, stored without a row
     backends: list[BackendStats] = field(default_factory=list)
     segments: int = 0
     segment_bytes: int = 0
@@ -62,6 +63,7 @@ def collect() -> StorageStats:
     backends = sorted(backends.values(), key=lambda b: b.kind)
     times = Event.objects.aggregate(oldest=Min("timestamp"), newest=Max("timestamp"))
     spooled, spooled_bytes = spool.size()
+    counters = dict(Counter.objects.filter(name__in=("dropped", "sampled_out")).values_list("name", "value"))
     return StorageStats(
         issues=Issue.objects.count(),
         events=sum(b.events for b in backends),
@@ -72,7 +74,8 @@ def collect() -> StorageStats:
         spooled_events=spooled,
         spooled_bytes=spooled_bytes,
         spool_free_bytes=spool.free_bytes(),
-        dropped_events=Counter.objects.filter(name="dropped").values_list("value", flat=True).first() or 0,
+        dropped_events=counters.get("dropped", 0),
+        sampled_out_events=counters.get("sampled_out", 0),
         backends=backends,
         segments=sum(b.segments for b in backends),
         segment_bytes=sum(b.segment_bytes for b in backends),

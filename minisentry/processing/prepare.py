@@ -8,19 +8,28 @@ the blob itself, which is the snapshot byte for byte, less what server-side scru
 import logging
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from ..grouping import Grouping
 from ..grouping.cache import cached_grouping
 from ..models import Level
 from ..storage.blobkeys import blob_key
 from . import codec, dictionaries, legacy, scrubbing
+from .users import user_key
 
 logger = logging.getLogger("minisentry")
 
 MAX_TAGS = 50
 EVENT_ID_RE = re.compile(r"[0-9a-fA-F]{32}|[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 LEVELS = frozenset(Level.values)
+# What a sampled-out event's index fields read (see prepare_counts): top-level values, the
+# exceptions less their stack traces, and parts of two objects. Grouping may read the first three.
+GROUPING_TEXT = frozenset({"exception", "logentry", "message"})
+INDEXED = ("logentry", "message", "level", "environment", "release", "server_name", "transaction", "logger",
+           "culprit", "tags", "user")
+INDEXED_PARTS = {"request": ("url", "env"), "contexts": ("runtime", "browser", "os")}
 
 
 @dataclass
@@ -42,24 +51,41 @@ class EventRecord:
     user: str = ""  # the user tag's value: id:…, else email:…, username:… or ip:…
     payload: bytes = b""
     blob: bytes = b""
+    sampled: bool = False  # counted without a row or a blob (an error storm, see capture.storm)
 
     @property
     def blob_key(self) -> str:
         return blob_key(self.event_id, self.timestamp)
 
 
-def prepare(payload: bytes | dict) -> EventRecord:
+def prepare(payload: bytes | dict, keep: Callable[[str], bool] | None = None) -> EventRecord:
     """Parse, validate, scrub, group and compress one snapshot (JSON bytes, or an event dict the
-    writer serializes here). Raises ValueError if it is not an event."""
+    writer serializes here). Raises ValueError if it is not an event.
+
+    ``keep`` (the storm sampler, see ``capture.storm``) is asked first with the event's primary
+    hash; an event it does not keep is only counted (:func:`prepare_counts`)."""
     payload = codec.as_bytes(payload)
     event = codec.loads(payload)  # a dict is parsed back too: grouping reads exactly what is stored
     if not isinstance(event, dict):
         raise ValueError(f"an event must be a JSON object, not {type(event).__name__}")
     event = legacy.modernize(event)  # older SDKs' keys: scrubbed, titled and grouped like modern events
+    grouping = None
+    if keep is not None:
+        grouping = cached_grouping(event)
+        if not keep(grouping.hashes[0]):
+            return prepare_counts(event, grouping, payload)
     if scrubbing.scrub(event, payload):
         payload = codec.dumps(event)  # only then: the common path stores the snapshot as it came
-    grouping = cached_grouping(event)
+        grouping = None  # scrubbing may have replaced text that grouping reads
+    record = index_fields(event, grouping or cached_grouping(event))
+    record.payload, record.blob = payload, dictionaries.compress(payload)
+    return record
+
+
+def index_fields(event: dict, grouping: Grouping) -> EventRecord:
+    """The record of a scrubbed event, without its payload and blob."""
     level = text(event.get("level"), 16).lower()
+    event_tags = tags(event)
     return EventRecord(
         event_id=event_id(event.get("event_id")),
         timestamp=timestamp(event.get("timestamp")),
@@ -74,18 +100,49 @@ def prepare(payload: bytes | dict) -> EventRecord:
         message=text(message(event), 1000),
         hashes=grouping.hashes,
         grouped_by=text(grouping.description, 255),
-        tags=tags(event),
-        payload=payload,
-        blob=dictionaries.compress(payload),
+        tags=event_tags,
+        user=tag_value(event_tags, "user"),
     )
+
+
+def prepare_counts(event: dict, grouping: Grouping, payload: bytes) -> EventRecord:
+    """A sampled-out event's record: its index fields, no blob, ``sampled`` set.
+
+    Only what the index reads is scrubbed: a view of the event without stack frames, request
+    bodies and headers, breadcrumbs or extra (the rest is never stored). Grouping, done on the
+    event as it came, is done again on the view when scrubbing replaced text it may read (the
+    exception values and the message; with a fingerprint, anything its variables may name).
+    ``payload`` is kept only to spool the event should storing fail."""
+    excs = exceptions(event)
+    lite = [{key: value for key, value in exc.items() if key != "stacktrace"} for exc in excs]
+    view = {key: event[key] for key in INDEXED if key in event}
+    if lite:
+        view["exception"] = {"values": lite}
+    for name, keys in INDEXED_PARTS.items():
+        if isinstance(event.get(name), dict):
+            view[name] = {key: event[name][key] for key in keys if key in event[name]}
+    regroup = False
+    if scrubbing.scrub(view):  # its notes in view["_meta"] say under which keys it replaced text
+        regroup = "fingerprint" in event or not GROUPING_TEXT.isdisjoint(view["_meta"])
+    for exc, original in zip(lite, excs):
+        if "stacktrace" in original:
+            exc["stacktrace"] = original["stacktrace"]
+    view = {**event, **view}
+    record = index_fields(view, cached_grouping(view) if regroup else grouping)
+    record.payload, record.sampled = payload, True
+    return record
 
 
 def text(value, limit: int) -> str:
     """A string safe for any database column: no NUL, no lone surrogates, at most ``limit`` chars."""
-    if value is None or isinstance(value, (dict, list)):
-        return ""
-    value = value if isinstance(value, str) else str(value)
-    value = value.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")
+    if type(value) is not str:
+        if value is None or isinstance(value, (dict, list)):
+            return ""
+        value = value if isinstance(value, str) else str(value)
+    if not value.isascii():  # only then can it hold a lone surrogate
+        value = value.encode("utf-8", "replace").decode("utf-8")
+    if "\x00" in value:
+        value = value.replace("\x00", "")
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
@@ -173,7 +230,7 @@ def _frame_culprit(event: dict) -> str:
 
 def tags(event: dict) -> list[tuple[str, str]]:
     """The event's own tags plus the ones Sentry derives (level, environment, release…), de-duplicated."""
-    pairs = []
+    pairs = [("user", user_key(event))]  # the derived user, as Sentry's sentry:user, before any own tag
     raw = event.get("tags")
     if isinstance(raw, dict):
         pairs.extend(raw.items())
@@ -194,12 +251,6 @@ def tags(event: dict) -> list[tuple[str, str]]:
         ctx = contexts.get(name)
         if isinstance(ctx, dict) and ctx.get("name"):
             pairs.append((name, " ".join(text(ctx.get(k), 60) for k in ("name", "version") if ctx.get(k))))
-    user = event.get("user")
-    if isinstance(user, dict):
-        for key in ("id", "email", "username", "ip_address"):
-            if user.get(key):
-                pairs.append(("user", f"{key}:{text(user[key], 150)}"))
-                break
     request = event.get("request")
     if isinstance(request, dict) and isinstance(request.get("url"), str):
         pairs.append(("url", request["url"]))
@@ -210,3 +261,7 @@ def tags(event: dict) -> list[tuple[str, str]]:
             seen.add(key)
             result.append((key, value))
     return result
+
+
+def tag_value(pairs: list[tuple[str, str]], key: str) -> str:
+    return next((value for k, value in pairs if k == key), "")

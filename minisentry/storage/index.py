@@ -1,7 +1,13 @@
 """The index transaction: issues, hashes, events, tag and hourly counts for a batch of records.
 
-Counts are changed only by atomic SQL (``F()`` updates and ``INSERT … ON CONFLICT`` adds), and
-new issues are created under a lock, so many writer processes can share one database.
+One statement per table per batch: the events by ``COPY`` (PostgreSQL with psycopg 3) or one
+multi-row ``INSERT``; tag and hourly counts by one multi-row ``INSERT … ON CONFLICT DO UPDATE``
+each; every issue's counters by one ``UPDATE … FROM`` a ``VALUES`` list. Counts change only by
+atomic SQL, the batch's issue rows are locked first in id order (so writers never deadlock) and new
+issues are created under a lock, so many writer processes can share one database exactly.
+
+Sampled-out records (an error storm, see ``capture.storm``) count on their issue like the others
+but get no row: they add to ``Issue.sampled_out`` and to the ``sampled_out`` counter.
 """
 
 from collections import defaultdict
@@ -11,14 +17,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import connections, router, transaction
-from django.db.models import Case, F, Model, Value, When
-from django.db.models.functions import Greatest, Least
+from django.db.models import F, Model
 
-from ..models import Counter, Event, Issue, IssueHash, IssueHourlyCount, IssueTag
+from ..models import Counter, Event, Issue, IssueHourlyCount, IssueTag
 from ..processing.prepare import EventRecord
+from .issues import resolve_issues, update_issues
 
-# Any constant works: it names the advisory lock that serialises issue creation on PostgreSQL.
-_ISSUE_LOCK_ID = 0x6D696E69
+MAX_PARAMS = 30_000  # per statement: SQLite allows 32,766, PostgreSQL 65,535
 
 
 def database() -> str:
@@ -40,18 +45,42 @@ _EVENT_COLUMNS = ("event_id", "issue_id", "timestamp", "level", "environment", "
                   "transaction", "user", "backend", "segment_id", "blob_offset", "blob_size", "raw_size")
 
 
-def insert(connection, model: type[Model], columns: Sequence[str], rows: list[tuple]) -> None:
-    """One ``INSERT`` executed for many rows: what ``bulk_create`` does, without its per-object cost."""
-    fields = [model._meta.get_field(column) for column in columns]
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        connection.ops.quote_name(model._meta.db_table),
-        ", ".join(connection.ops.quote_name(field.column) for field in fields),
-        ", ".join(["%s"] * len(fields)),
+def db_value(connection, value):
+    """What the database driver takes for a column's value (datetimes as the backend writes them)."""
+    return connection.ops.adapt_datetimefield_value(value) if isinstance(value, datetime) else value
+
+
+def insert(connection, model: type[Model], columns: Sequence[str], rows: list[tuple], suffix: str = "") -> None:
+    """Multi-row ``INSERT``s (as few as the parameter limit allows) of rows already in database
+    values: what ``bulk_create`` does, without its per-object and per-field cost."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    head = "INSERT INTO {} ({}) VALUES ".format(
+        quote(model._meta.db_table), ", ".join(quote(model._meta.get_field(c).column) for c in columns)
     )
+    one = "({})".format(", ".join(["%s"] * len(columns)))
+    size = max(1, MAX_PARAMS // len(columns))
     with connection.cursor() as cursor:
-        cursor.executemany(sql, [
-            [field.get_db_prep_save(value, connection) for field, value in zip(fields, row)] for row in rows
-        ])  # fmt: skip
+        for start in range(0, len(rows), size):
+            chunk = rows[start:start + size]
+            cursor.execute(head + ", ".join([one] * len(chunk)) + suffix, [v for row in chunk for v in row])
+
+
+def copy(connection, model: type[Model], columns: Sequence[str], rows: list[tuple]) -> bool:
+    """``COPY … FROM STDIN`` the rows (PostgreSQL with psycopg 3); False where it is not available."""
+    with connection.cursor() as cursor:
+        raw = getattr(cursor, "cursor", None)
+        if connection.vendor != "postgresql" or not hasattr(raw, "copy"):
+            return False
+        quote = connection.ops.quote_name
+        sql = "COPY {} ({}) FROM STDIN".format(
+            quote(model._meta.db_table), ", ".join(quote(model._meta.get_field(c).column) for c in columns)
+        )
+        with raw.copy(sql) as stream:
+            for row in rows:
+                stream.write_row(row)
+    return True
 
 
 def known_event_ids(event_ids: Iterable[str], using: str) -> set[str]:
@@ -62,9 +91,10 @@ def known_event_ids(event_ids: Iterable[str], using: str) -> set[str]:
 class Stored:
     """What one index transaction did."""
 
-    records: list[EventRecord] = field(default_factory=list)  # newly indexed events
+    records: list[EventRecord] = field(default_factory=list)  # newly indexed events (with a row)
     new_issues: list[int] = field(default_factory=list)
     regressions: list[int] = field(default_factory=list)  # resolved issues the batch reopened
+    sampled_out: int = 0  # events counted without a row (an error storm)
 
 
 def store(records: Sequence[EventRecord], backend: str, segment: Model | None = None,
@@ -81,30 +111,19 @@ def store(records: Sequence[EventRecord], backend: str, segment: Model | None = 
         for record in records:
             if record.event_id not in known:
                 fresh.setdefault(record.event_id, record)
-        result = Stored(records=list(fresh.values()))
-        records = result.records
+        records = list(fresh.values())
+        result = Stored(records=[r for r in records if not r.sampled])
+        result.sampled_out = len(records) - len(result.records)
         if not records:
             return result
-        issue_of, result.new_issues = _resolve_issues(records, connection)
+        issue_of, result.new_issues = resolve_issues(records, connection)
         if segment is not None:
             segment.save(using=using)
-        kind, segment_id, offsets = ("", segment.pk, offsets) if segment else (backend, None, {})
-        insert(connection, Event, _EVENT_COLUMNS, [
-            (r.event_id, issue_of[r.event_id], r.timestamp, r.level, r.environment, r.release,
-             r.server_name, r.transaction, r.user, kind, segment_id, offsets.get(r.event_id), len(r.blob),
-             len(r.payload))
-            for r in records
-        ])  # fmt: skip
+        _insert_events(connection, result.records, issue_of, backend, segment, offsets or {})
         by_issue = defaultdict(list)
         for record in records:
             by_issue[issue_of[record.event_id]].append(record)
-        result.regressions = list(
-            Issue.objects.using(using)
-            .filter(pk__in=by_issue, status=Issue.Status.RESOLVED)
-            .values_list("pk", flat=True)
-        )
-        for issue_id in sorted(by_issue):  # a fixed order: no deadlocks between writers
-            _update_issue(issue_id, by_issue[issue_id], using)
+        result.regressions = update_issues(connection, by_issue)
         tags, hours = defaultdict(int), defaultdict(int)
         for record in records:
             issue_id = issue_of[record.event_id]
@@ -113,107 +132,63 @@ def store(records: Sequence[EventRecord], backend: str, segment: Model | None = 
             hours[(issue_id, hour(record.timestamp))] += 1
         upsert_add(connection, IssueTag, ("issue_id", "key", "value"), "count", tags)
         upsert_add(connection, IssueHourlyCount, ("issue_id", "hour"), "count", hours)
+        _count_users(connection, sorted({issue_id for issue_id, key, _ in tags if key == "user"}))
+        if result.sampled_out:
+            upsert_add(connection, Counter, ("name",), "value", {("sampled_out",): result.sampled_out})
     return result
+
+
+def _insert_events(connection, records: list[EventRecord], issue_of: dict, backend: str,
+                   segment: Model | None, offsets: dict[str, int]) -> None:
+    """The records' rows: in ``segment`` at ``offsets`` (their kind is the segment's), or one blob
+    each in ``backend``."""
+    kind, segment_id = ("", segment.pk) if segment is not None else (backend, None)
+    rows = [
+        (r.event_id, issue_of[r.event_id], r.timestamp, r.level, r.environment, r.release, r.server_name,
+         r.transaction, r.user, kind, segment_id, offsets.get(r.event_id), len(r.blob), len(r.payload))
+        for r in records
+    ]
+    if not copy(connection, Event, _EVENT_COLUMNS, rows):
+        insert(connection, Event, _EVENT_COLUMNS, [[db_value(connection, v) for v in row] for row in rows])
+
+
+def _count_users(connection, issue_ids: list[int]) -> None:
+    """Set ``user_count`` of the issues to their number of distinct ``user`` tag values.
+
+    Exact with concurrent writers: the issue rows are locked since ``update_issues``, so a writer
+    that touched them before committed its tags first, and on PostgreSQL (READ COMMITTED) each
+    statement sees what committed before it started."""
+    if not issue_ids:
+        return
+    quote = connection.ops.quote_name
+    issue, tag = quote(Issue._meta.db_table), quote(IssueTag._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {issue} SET {quote('user_count')} = (SELECT COUNT(*) FROM {tag} WHERE {tag}.{quote('issue_id')}"
+            f" = {issue}.{quote('id')} AND {tag}.{quote('key')} = %s) WHERE {quote('id')} IN "
+            f"({', '.join(['%s'] * len(issue_ids))})",
+            ["user", *issue_ids],
+        )
 
 
 def hour(moment: datetime) -> datetime:
     return moment.replace(minute=0, second=0, microsecond=0)
 
 
-def _resolve_issues(records: list[EventRecord], connection) -> tuple[dict[str, int], list[int]]:
-    """Map each record's event id to the issue owning any of its hashes, creating issues as needed.
-
-    Returns the mapping and the ids of the issues created."""
-    using = connection.alias
-    hashes = {h for r in records for h in r.hashes}
-    owner = dict(IssueHash.objects.using(using).filter(hash__in=hashes).values_list("hash", "issue_id"))
-    created = []
-    if any(not any(h in owner for h in r.hashes) for r in records):
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ISSUE_LOCK_ID])
-            owner = dict(
-                IssueHash.objects.using(using).filter(hash__in=hashes).values_list("hash", "issue_id")
-            )
-        for record in sorted(records, key=lambda r: r.timestamp):
-            if not any(h in owner for h in record.hashes):
-                issue = Issue.objects.using(using).create(
-                    fingerprint=record.hashes[0], title=record.title, culprit=record.culprit,
-                    message=record.message, level=record.level, platform=record.platform,
-                    grouped_by=record.grouped_by, first_seen=record.timestamp,
-                    last_seen=record.timestamp, environment=record.environment,
-                    release=record.release, first_release=record.release,
-                )
-                created.append(issue.pk)
-                owner.update(dict.fromkeys(record.hashes, issue.pk))
-                IssueHash.objects.using(using).bulk_create(
-                    IssueHash(hash=h, issue_id=issue.pk) for h in record.hashes
-                )
-    issue_of, extra = {}, {}
-    for record in records:
-        issue_id = next(owner[h] for h in record.hashes if h in owner)
-        issue_of[record.event_id] = issue_id
-        extra.update({h: issue_id for h in record.hashes if h not in owner})
-    if extra:  # hashes first seen beside a known one now lead to the same issue
-        IssueHash.objects.using(using).bulk_create(
-            (IssueHash(hash=h, issue_id=i) for h, i in extra.items()), ignore_conflicts=True
-        )
-    return issue_of, created
-
-
-def _update_issue(issue_id: int, records: list[EventRecord], using: str) -> None:
-    """Add the batch's events to the issue's counters; the newest event sets its descriptive fields.
-
-    A resolved issue that gets an event is reopened and marked as a regression.
-    """
-    latest = max(records, key=lambda r: r.timestamp)
-    newest, oldest = latest.timestamp, min(r.timestamp for r in records)
-
-    fields = {
-        "title": latest.title, "culprit": latest.culprit, "message": latest.message,
-        "level": latest.level, "environment": latest.environment, "release": latest.release,
-    }
-    resolved = Issue.Status.RESOLVED
-
-    def column(name: str):
-        return Issue._meta.get_field(name)
-
-    def when_resolved(value, name: str) -> Case:
-        return Case(When(status=resolved, then=Value(value)), default=F(name), output_field=column(name))
-
-    Issue.objects.using(using).filter(pk=issue_id).update(
-        event_count=F("event_count") + len(records),
-        first_seen=Least(F("first_seen"), Value(oldest, output_field=column("first_seen"))),
-        last_seen=Greatest(F("last_seen"), Value(newest, output_field=column("last_seen"))),
-        status=when_resolved(Issue.Status.UNRESOLVED, "status"),
-        is_regression=when_resolved(True, "is_regression"),
-        resolved_at=when_resolved(None, "resolved_at"),
-        **{
-            name: Case(When(last_seen__lte=newest, then=Value(value)), default=F(name), output_field=column(name))
-            for name, value in fields.items()
-        },
-    )
-
-
 def upsert_add(connection, model: type[Model], keys: Sequence[str], field: str, rows: dict) -> None:
-    """Add ``rows[key]`` to ``field`` of the row with those ``keys``, inserting missing rows."""
+    """Add ``rows[key]`` to ``field`` of the row with those ``keys``, inserting missing rows: one
+    ``INSERT … ON CONFLICT`` for all rows (each key once, as PostgreSQL requires)."""
     if not rows:
         return
-    quote, ops = connection.ops.quote_name, connection.ops
-    table = quote(model._meta.db_table)
-    columns = ", ".join(quote(c) for c in (*keys, field))
-    params = [
-        [ops.adapt_datetimefield_value(v) if isinstance(v, datetime) else v for v in (*key, n)]
-        for key, n in sorted(rows.items())
-    ]
     if connection.vendor in ("sqlite", "postgresql"):
-        sql = (
-            f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * (len(keys) + 1))}) "
-            f"ON CONFLICT ({', '.join(quote(k) for k in keys)}) "
+        quote = connection.ops.quote_name
+        table = quote(model._meta.db_table)
+        suffix = (
+            f" ON CONFLICT ({', '.join(quote(k) for k in keys)}) "
             f"DO UPDATE SET {quote(field)} = {table}.{quote(field)} + EXCLUDED.{quote(field)}"
         )
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, params)
+        params = [tuple(db_value(connection, v) for v in (*key, n)) for key, n in sorted(rows.items())]
+        insert(connection, model, (*keys, field), params, suffix)
         return
     manager = model._default_manager.using(connection.alias)
     for key, n in sorted(rows.items()):

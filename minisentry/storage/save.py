@@ -23,7 +23,10 @@ def save(backend: BaseBackend, records: Sequence) -> index.Stored:
         records = [r for r in records if r.event_id not in known]
         if not records:
             return index.Stored()
-        dictionaries.store_needed(backend, (r.blob for r in records))  # before the frames needing them
-        segment, data, offsets = pack(backend.kind, [(r.event_id, r.blob) for r in records])
-        backend.write_blobs({segment.key: data})
+        kept = [r for r in records if not r.sampled]  # an error storm's sampled-out events: counts only
+        dictionaries.store_needed(backend, (r.blob for r in kept))  # before the frames needing them
+        segment = offsets = None
+        if kept:
+            segment, data, offsets = pack(backend.kind, [(r.event_id, r.blob) for r in kept])
+            backend.write_blobs({segment.key: data})
         return index.store(records, backend.kind, segment, offsets)

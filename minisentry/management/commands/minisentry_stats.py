@@ -7,7 +7,8 @@ from ...ops.stats import collect
 
 
 class Command(BaseCommand):
-    help = "Issues, events, stored bytes per blob store, segments, compression, spool and dropped events."
+    help = ("Issues, events, stored bytes per blob store, segments, compression, spool, dropped and "
+            "sampled-out events.")
 
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true", dest="as_json", help="Print the figures as one JSON object.")
@@ -34,5 +35,6 @@ class Command(BaseCommand):
             f"Newest event:   {stats.newest_event or '-'}",
             f"Spool:          {stats.spooled_events} event(s), {filesizeformat(stats.spooled_bytes)} ({free} free)",
             f"Dropped events: {stats.dropped_events}",
+            f"Sampled out:    {stats.sampled_out_events} (storm events counted, not stored)",
         ]
         self.stdout.write("\n".join(lines))

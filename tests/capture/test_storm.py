@@ -1,0 +1,117 @@
+"""Error storms: past the rate, events of an issue are counted exactly but stored one in N."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db.models import Sum
+from django.test import override_settings
+
+import minisentry
+from minisentry.capture import storm
+from minisentry.models import Counter, Event, Issue, IssueHourlyCount, IssueTag
+from minisentry.ops.stats import collect
+from minisentry.processing import codec
+from minisentry.processing.prepare import prepare
+
+from ..conftest import single_backend
+from ..uihelpers import exception_event, message_event
+
+STORM = {"events_per_minute": 50, "keep_one_in": 10}
+
+
+@pytest.fixture
+def frozen(monkeypatch):
+    """The sampler's clock stands still: one window however slow the machine."""
+    monkeypatch.setattr(storm.sampler, "clock", lambda: 1000.0)
+
+
+def burst(factory, n: int, users: int = 7, **overrides) -> list[dict]:
+    start = datetime.now(UTC) - timedelta(hours=2)
+    return [factory(timestamp=(start + timedelta(seconds=5 * i)).isoformat(), user={"id": f"u{i % users}"},
+                    **overrides) for i in range(n)]
+
+
+def store_all(events: list[dict]) -> None:
+    hook = minisentry.store()
+    for event in events:
+        assert hook(event, {}) is None
+    assert minisentry.flush(120)
+
+
+@pytest.mark.parametrize("backend", ["filesystem", "database"], indirect=True)
+@override_settings(MINISENTRY_STORM=STORM)
+def test_storm_counts_every_event_and_stores_the_first_then_one_in_n(backend, frozen):
+    before = minisentry.stats()["sampled_out"]
+    store_all(burst(exception_event, 2000))
+    [issue] = Issue.objects.all()
+    stored = 50 + (2000 - 50) // 10
+    assert Event.objects.count() == stored == 245
+    assert sum(1 for _ in backend.iter_blobs()) == stored
+    assert issue.event_count == 2000
+    assert issue.sampled_out == 2000 - stored
+    assert IssueHourlyCount.objects.aggregate(n=Sum("count"))["n"] == 2000
+    for key in ("level", "user", "release", "environment"):
+        assert IssueTag.objects.filter(key=key).aggregate(n=Sum("count"))["n"] == 2000
+    assert issue.user_count == 7
+    assert Counter.objects.get(name="sampled_out").value == 2000 - stored
+    assert minisentry.stats()["sampled_out"] - before == 2000 - stored
+    assert collect().sampled_out_events == 2000 - stored
+
+
+@single_backend
+@override_settings(MINISENTRY_STORM=None)
+def test_storm_off_stores_every_event(backend):
+    store_all(burst(message_event, 700, message="cache miss"))
+    assert Event.objects.count() == 700
+    assert Issue.objects.get().sampled_out == 0
+    assert not Counter.objects.filter(name="sampled_out").exists()
+
+
+@single_backend
+@override_settings(MINISENTRY_STORM=STORM)
+def test_two_issues_are_sampled_independently(backend, frozen):
+    loud, quiet = burst(message_event, 300, message="loud"), burst(message_event, 40, message="quiet")
+    store_all([e for pair in zip(loud, quiet) for e in pair] + loud[40:])
+    counts = {i.title: (i.event_count, i.sampled_out, i.events.count()) for i in Issue.objects.all()}
+    assert counts == {"stock of loud is low": (300, 225, 75), "stock of quiet is low": (40, 0, 40)}
+
+
+def test_a_new_minute_starts_a_new_window():
+    now = [0.0]
+    sampler = storm.Sampler(clock=lambda: now[0])
+    kept = [sampler.keep("a", 2, 3) for _ in range(8)]
+    assert kept == [True, True, False, False, True, False, False, True]
+    now[0] = 59.9
+    assert not sampler.keep("a", 2, 3)
+    now[0] = 60.0
+    assert [sampler.keep("a", 2, 3) for _ in range(3)] == [True, True, False]
+    assert sampler.keep("b", 2, 3)
+
+
+SECRET_EVENTS = [
+    exception_event(),
+    exception_event(tags={"api_token": "abc", "plan": "pro"}, request={"url": "https://shop.example/?token=s3"}),
+    message_event("card 4111 1111 1111 1111", user={"username": "ada", "email": "ada@example.com"}),
+    exception_event(exception={"values": [{"type": "CardError", "value": "declined 4111111111111111"}]},
+                    fingerprint=["{{ default }}", "{{ transaction }}"], transaction="/pay/4111111111111111"),
+    message_event("from an address", user={"ip_address": "{{auto}}"}, request={"env": {"REMOTE_ADDR": "10.0.0.9"}}),
+]
+
+
+@pytest.mark.parametrize("event", SECRET_EVENTS)
+def test_counted_events_index_what_stored_ones_do(event):
+    """The count-only path scrubs only what the index reads, and ends with the same index fields."""
+    payload = codec.dumps(event)
+    stored, counted = prepare(payload), prepare(payload, keep=lambda primary_hash: False)
+    assert counted.sampled and not counted.blob and not stored.sampled
+    fields = ("event_id", "timestamp", "level", "platform", "environment", "release", "server_name",
+              "transaction", "title", "culprit", "message", "hashes", "grouped_by", "tags", "user")
+    assert {f: getattr(counted, f) for f in fields} == {f: getattr(stored, f) for f in fields}
+    assert "s3" not in str(counted.tags) and "4111" not in counted.title + counted.transaction
+
+
+def test_sampled_events_keep_their_payload_to_be_spooled():
+    """A counted record keeps its payload: should storing fail, the writer spools it."""
+    payload = codec.dumps(message_event("x", event_id=uuid.uuid4().hex))
+    assert prepare(payload, keep=lambda primary_hash: False).payload == payload
