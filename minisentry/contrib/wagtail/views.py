@@ -29,8 +29,8 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from minisentry.browse import queries
 from minisentry.browse.event_list import events_context
 from minisentry.browse.frames import Frame
-from minisentry.browse.interfaces import frame_order, remember_frame_order
 from minisentry.browse.frequency import spark_range
+from minisentry.browse.interfaces import frame_order, remember_frame_order
 from minisentry.browse.views import (
     ISSUES_PER_PAGE,
     act_on_issues,
