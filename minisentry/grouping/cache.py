@@ -36,6 +36,7 @@ from .normalization import (
     raw_frames,
     raw_stacktrace,
     raw_threads,
+    security_reports,
 )  # fmt: skip
 from .utils import as_dict, as_str
 
@@ -132,6 +133,7 @@ def stable_key(event: dict) -> bytes:
         [_exception_key(raw) for raw in raw_exceptions(event)],
         _stacktrace_key(raw_stacktrace(event)),
         [_thread_key(thread) for thread in raw_threads(event)],
+        [(name, _plain(tuple(report.values()))) for name, report in security_reports(event).items()],
     ]
     return _digest(parts)
 

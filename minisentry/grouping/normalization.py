@@ -33,6 +33,9 @@ FRAME_DATA_FIELDS = ("category", "sourcemap")
 MECHANISM_FIELDS = ("type", "synthetic", "is_exception_group", "exception_id", "parent_id")
 THREAD_FIELDS = ("crashed", "current")
 SDK_FIELDS = ("name", "version")
+# What the security strategy reads of each report interface.
+SECURITY_FIELDS = {"csp": ("effective_directive", "violated_directive", "blocked_uri"), "hpkp": ("hostname",),
+                   "expectct": ("hostname",), "expectstaple": ("hostname",)}  # fmt: skip
 
 
 class Inputs(dict):
@@ -84,8 +87,18 @@ def normalize_event(event: dict, reads: set | None = None) -> dict:
         "checksum": event.get("checksum"),
         "sdk": dict(zip(SDK_FIELDS, map(sdk.get, SDK_FIELDS))) if isinstance(sdk, dict) else None,
         **{name: event.get(name) for name in VOLATILE_EVENT_FIELDS},
+        **security_reports(event),
     }
     return Inputs(fields, reads, VOLATILE_EVENT_FIELDS)
+
+
+def security_reports(event: dict) -> dict:
+    """The fields of the security reports (CSP, HPKP, Expect-CT, Expect-Staple) grouping reads."""
+    return {
+        name: {field: report.get(field) for field in fields}
+        for name, fields in SECURITY_FIELDS.items()
+        if isinstance(report := event.get(name), dict) and report
+    }
 
 
 def raw_exceptions(event: dict) -> list:

@@ -46,6 +46,7 @@ def look_at(page, name: str) -> None:
     """Screenshots at both widths, for a person to judge; this page's parts fit the narrow one."""
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
+        page.reload()  # Wagtail lays out its sidebar for the width it loaded at
         shoot(page, f"{name}-{width}")
         rights = page.eval_on_selector_all(OURS, "found => found.map(e => e.getBoundingClientRect().right)")
         assert rights and max(rights) <= width, rights

@@ -23,6 +23,7 @@ from minisentry.models import Event
 from minisentry.processing import codec, dictionaries
 from minisentry.processing.dictionaries import DictionaryMissing, frame_dictionary
 from minisentry.storage.blobkeys import dictionary_key
+from minisentry.storage.segments import READ_FIELDS, Reader
 
 from ..conftest import BACKENDS, ROOT, backend_config, single_backend, worker_env
 from ..opshelpers import NOW
@@ -75,9 +76,10 @@ def capture(n: int, days_ago: float = 0, seed: int = 1) -> list[dict]:
 
 
 def frame_ids(backend) -> list[int]:
-    """The dictionary id of every stored event's frame, in capture order."""
-    events = Event.objects.order_by("-timestamp")
-    return [frame_dictionary(backend.read_blob(e.blob_key)) for e in events]
+    """The dictionary id of every stored event's frame (read from its segment), in capture order."""
+    reader = Reader()
+    return [frame_dictionary(reader.read(*event)) for event in Event.objects.order_by("-timestamp").values_list(
+        "event_id", "timestamp", *READ_FIELDS)]
 
 
 def loads() -> dict:
@@ -111,7 +113,7 @@ def test_rotation_round_trip_on_every_store(backend, tmp_path):
     for dict_id in (first, second):
         stored = backend.read_blob(dictionary_key(dict_id))
         assert zstandard.ZstdCompressionDict(stored).dict_id() == dict_id
-    assert sorted(key for key, _ in backend.iter_blobs()) == sorted(e.blob_key for e in Event.objects.all())
+    assert sorted(key for key, _ in backend.iter_blobs()) == sorted({e.blob_key for e in Event.objects.all()})
 
     expected = {e["event_id"]: e for e in events}
     assert loads() == expected
@@ -133,7 +135,7 @@ def test_rotation_round_trip_on_every_store(backend, tmp_path):
 def test_a_missing_dictionary_is_a_clear_error(backend):
     capture(45)
     event = Event.objects.order_by("-timestamp").last()
-    dict_id = frame_dictionary(backend.read_blob(event.blob_key))
+    dict_id = frame_ids(backend)[-1]
     backend.delete_blobs([dictionary_key(dict_id)])
     forget()
     with pytest.raises(DictionaryMissing, match=f"zstd dictionary {dict_id:#010x} is missing from <FileSystem"):
@@ -205,7 +207,7 @@ def test_move_blobs_copies_the_dictionaries_moved_events_need(backend, tmp_path,
     target = backend_config(other, tmp_path, request)
     with override_settings(MINISENTRY_BACKEND=target, MINISENTRY_BACKENDS={"old": conf.get("BACKEND")}):
         call_command("minisentry_move_blobs", "--chunk-size", "50", stdout=io.StringIO())
-        assert set(Event.objects.values_list("backend", flat=True)) == {other}
+        assert {e.blob_kind for e in Event.objects.all()} == {other}
         backend.delete_blobs([dictionary_key(i) for i in dict_ids])  # the source's are not read
         forget()
         assert loads() == {e["event_id"]: e for e in events}
