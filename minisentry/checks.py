@@ -72,26 +72,22 @@ def check_backend(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     return errors
 
 
+def _invalid(setting: str, reason: str | None, hint: str, id: str) -> list[checks.CheckMessage]:
+    """The error for a MINISENTRY_ setting whose value has a problem (``reason``), else nothing."""
+    return [checks.Error(f"MINISENTRY_{setting} is invalid: {reason}.", hint=hint, id=id)] if reason else []
+
+
 @checks.register()
 def check_compression(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
-    if reason := dictionaries.problem(conf.get("COMPRESSION_DICTIONARY")):
-        return [checks.Error(
-            f"MINISENTRY_COMPRESSION_DICTIONARY is invalid: {reason}.",
-            hint="Events are compressed without a dictionary until it is fixed.",
-            id="minisentry.E006",
-        )]
-    return []
+    return _invalid("COMPRESSION_DICTIONARY", dictionaries.problem(conf.get("COMPRESSION_DICTIONARY")),
+                    "Events are compressed without a dictionary until it is fixed.", "minisentry.E006")
 
 
 @checks.register()
 def check_storm(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
-    if reason := storm.problem(conf.get("STORM")):
-        return [checks.Error(
-            f"MINISENTRY_STORM is invalid: {reason}; the default is used meanwhile.",
-            hint='E.g. {"events_per_minute": 600, "keep_one_in": 100}, or None to store every event.',
-            id="minisentry.E007",
-        )]
-    return []
+    return _invalid("STORM", storm.problem(conf.get("STORM")),
+                    'The default is used meanwhile. E.g. {"events_per_minute": 600, "keep_one_in": 100}, '
+                    "or None to store every event.", "minisentry.E007")
 
 
 @checks.register(checks.Tags.database)
