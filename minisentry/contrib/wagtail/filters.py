@@ -40,9 +40,10 @@ class IssueFilterSet(WagtailFilterSet):
         fields = ["status", "level", "environment", "release", "spark"]
 
     def __init__(self, data=None, *args, **kwargs):
-        if data is not None and not data.get("status"):
-            data = data.copy()
-            data["status"] = Issue.Status.UNRESOLVED
+        if data is not None and not (data.get("status") and data.get("spark")):
+            data = data.copy()  # the defaults, as the radio buttons show them (no empty filter)
+            data["status"] = data.get("status") or Issue.Status.UNRESOLVED
+            data["spark"] = data.get("spark") or DEFAULT_SPARK
         super().__init__(data, *args, **kwargs)
 
     def filter_status(self, queryset, name, value):
