@@ -36,6 +36,8 @@ def main() -> None:
     args = parser.parse_args()
     work = common.setup(args.db, "filesystem")
     try:
+        from django.db.models import Q
+
         from minisentry.models import Event
 
         common.unbounded_queue()
@@ -47,7 +49,7 @@ def main() -> None:
                 with common.settings(backend=config):
                     common.ingest(fresh(payloads))
             for kind in configs:
-                events = list(Event.objects.filter(backend=kind))
+                events = list(Event.objects.filter(Q(backend=kind) | Q(segment__kind=kind)).select_related("segment"))
                 assert len(events) == len(payloads), (kind, len(events))
                 result[kind] = common.summary(timed_loads(events, args.reads, rng))
         parse = []
