@@ -63,7 +63,13 @@ def prepare(payload: bytes | dict, keep: Callable[[str], bool] | None = None) ->
     writer serializes here). Raises ValueError if it is not an event.
 
     ``keep`` (the storm sampler, see ``capture.storm``) is asked first with the event's primary
-    hash; an event it does not keep is only counted (:func:`prepare_counts`)."""
+    hash; an event it does not keep is only counted (:func:`prepare_counts`). An event dict the
+    sampler drops is neither serialized nor parsed: nothing of it is stored."""
+    if isinstance(payload, dict) and keep is not None:
+        grouping = cached_grouping(event := legacy.modernize(payload))
+        if not keep(grouping.hashes[0]):
+            return prepare_counts(event, grouping, payload)
+        keep = None  # kept: prepared from its JSON below, as every stored event is
     payload = codec.as_bytes(payload)
     event = codec.loads(payload)  # a dict is parsed back too: grouping reads exactly what is stored
     if not isinstance(event, dict):
@@ -105,7 +111,7 @@ def index_fields(event: dict, grouping: Grouping) -> EventRecord:
     )
 
 
-def prepare_counts(event: dict, grouping: Grouping, payload: bytes) -> EventRecord:
+def prepare_counts(event: dict, grouping: Grouping, payload: bytes | dict) -> EventRecord:
     """A sampled-out event's record: its index fields, no blob, ``sampled`` set.
 
     Only what the index reads is scrubbed: a view of the event without stack frames, request

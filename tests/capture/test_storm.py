@@ -111,6 +111,20 @@ def test_counted_events_index_what_stored_ones_do(event):
     assert "s3" not in str(counted.tags) and "4111" not in counted.title + counted.transaction
 
 
+@pytest.mark.parametrize("event", SECRET_EVENTS)
+def test_a_counted_event_dict_is_neither_serialized_nor_parsed(event, monkeypatch):
+    """The hook hands the writer the SDK's dict: counting it costs no JSON at all, and gives the
+    index fields its JSON would."""
+    counted_from_json = prepare(codec.dumps(event), keep=lambda primary_hash: False)
+    calls = []
+    monkeypatch.setattr(codec, "dumps", lambda *a, **k: calls.append("dumps"))
+    monkeypatch.setattr(codec, "loads", lambda *a, **k: calls.append("loads"))
+    counted = prepare(event, keep=lambda primary_hash: False)
+    assert calls == [] and counted.sampled and not counted.blob
+    fields = ("event_id", "timestamp", "level", "title", "culprit", "message", "hashes", "grouped_by", "tags", "user")
+    assert {f: getattr(counted, f) for f in fields} == {f: getattr(counted_from_json, f) for f in fields}
+
+
 def test_sampled_events_keep_their_payload_to_be_spooled():
     """A counted record keeps its payload: should storing fail, the writer spools it."""
     payload = codec.dumps(message_event("x", event_id=uuid.uuid4().hex))
