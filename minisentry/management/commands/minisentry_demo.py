@@ -50,6 +50,7 @@ def import_shop():
 shop = import_shop()
 shop_urls = importlib.import_module(f"{shop.__name__}.urls")
 shop_jobs = importlib.import_module(f"{shop.__name__}.jobs")
+CUSTOMERS = 40  # the demo requests come from this many customers
 
 
 @contextmanager
@@ -61,9 +62,12 @@ def fresh_scope():
 
 
 def get(app, url: str, **params) -> None:
-    """A GET through the WSGI application, as a server sends it (sentry-sdk's WSGI layer records it)."""
+    """A GET through the WSGI application by one of the shop's customers, as a server sends it
+    (sentry-sdk's WSGI layer records it; the shop's login middleware would name the customer)."""
     environ = RequestFactory().get(url, params, HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux x86_64) demo").environ
+    customer = random.randrange(1, CUSTOMERS + 1)
     with fresh_scope():
+        sentry_sdk.set_user({"id": str(customer), "email": f"customer{customer}@shop.example"})
         b"".join(app(environ, lambda status, headers, exc_info=None: None))
 
 
