@@ -14,7 +14,7 @@ from .test_grouping import grouping, parameterization
 
 MESSAGE_BOUND = 0.1  # seconds per get_grouping() call
 HUGE_EVENT_BOUND = 2.0
-CHAIN_BOUND = 0.5  # 10,000 exceptions took 1.3 s before their number was bounded
+CHAIN_FACTOR = 5  # 10,000 exceptions against 250: ~1 since their number is bounded, ~40 before
 
 ADVERSARIAL = {
     "dotted host": "a." * 4096,
@@ -147,13 +147,19 @@ def test_50000_thread_frames_are_grouped_quickly():
 
 
 def test_a_chain_of_10000_exceptions_is_grouped_quickly():
-    exceptions = [
-        {"type": f"Error{index % 3}", "value": f"step {index}", "stacktrace": {"frames": [frame(index)]}}
-        for index in range(10_000)
-    ]
-    result, seconds = timed_once({"platform": "python", "exception": {"values": exceptions}})
-    assert seconds < CHAIN_BOUND
-    assert result.description.startswith("chained exception types and in-app stack frames")
+    """Only the first and last 125 exceptions count: 10,000 take about what 250 take (measured in
+    the same test, so a loaded machine slows both), where all of them took 40 times more."""
+
+    def chain(n: int) -> dict:
+        return {"platform": "python", "exception": {"values": [
+            {"type": f"Error{index % 3}", "value": f"step {index}", "stacktrace": {"frames": [frame(index)]}}
+            for index in range(n)
+        ]}}  # fmt: skip
+
+    baseline = min(timed_once(chain(250))[1] for _ in range(3))
+    runs = [timed_once(chain(10_000)) for _ in range(3)]
+    assert min(seconds for _, seconds in runs) < CHAIN_FACTOR * baseline + 0.05
+    assert runs[0][0].description.startswith("chained exception types and in-app stack frames")
 
 
 def test_a_deeply_nested_exception_group_is_grouped_without_error():
