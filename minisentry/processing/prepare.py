@@ -48,7 +48,7 @@ class EventRecord:
     hashes: list[str]
     grouped_by: str
     tags: list[tuple[str, str]] = field(default_factory=list)
-    user: str = ""  # the user tag's value: id:…, else email:…, username:… or ip:…
+    user: str = ""  # the user tag's value: id:…, else username:…, email:… or ip:…
     payload: bytes = b""
     blob: bytes = b""
     sampled: bool = False  # counted without a row or a blob (an error storm, see capture.storm)

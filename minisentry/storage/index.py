@@ -21,7 +21,7 @@ from django.db.models import F, Model
 
 from ..models import Counter, Event, Issue, IssueHourlyCount, IssueTag
 from ..processing.prepare import EventRecord
-from .issues import resolve_issues, update_issues
+from .issues import db_value, resolve_issues, update_issues
 
 MAX_PARAMS = 30_000  # per statement: SQLite allows 32,766, PostgreSQL 65,535
 
@@ -43,11 +43,6 @@ def write_transaction(using: str):
 
 _EVENT_COLUMNS = ("event_id", "issue_id", "timestamp", "level", "environment", "release", "server_name",
                   "transaction", "user", "backend", "segment_id", "blob_offset", "blob_size", "raw_size")
-
-
-def db_value(connection, value):
-    """What the database driver takes for a column's value (datetimes as the backend writes them)."""
-    return connection.ops.adapt_datetimefield_value(value) if isinstance(value, datetime) else value
 
 
 def insert(connection, model: type[Model], columns: Sequence[str], rows: list[tuple], suffix: str = "") -> None:

@@ -89,7 +89,7 @@ def update_issues(connection, by_issue: dict[int, list[EventRecord]]) -> list[in
     with connection.cursor() as cursor:
         for start in range(0, len(rows), chunk):
             part = rows[start:start + chunk]
-            cursor.execute(_update_sql(connection, len(part)), [_db(connection, v) for row in part for v in row])
+            cursor.execute(_update_sql(connection, len(part)), [db_value(connection, v) for row in part for v in row])
     return [issue_id for issue_id in ids if status.get(issue_id) == RESOLVED]
 
 
@@ -97,7 +97,8 @@ def _time(record: EventRecord) -> datetime:
     return record.timestamp
 
 
-def _db(connection, value):
+def db_value(connection, value):
+    """What the database driver takes for a column's value (datetimes as the backend writes them)."""
     return connection.ops.adapt_datetimefield_value(value) if isinstance(value, datetime) else value
 
 
