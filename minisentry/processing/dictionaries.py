@@ -118,11 +118,11 @@ class _Cache:
         self.add(dictionary)
         return dictionary
 
-    def decompressor(self, dictionary: zstandard.ZstdCompressionDict | None) -> zstandard.ZstdDecompressor:
+    def decompressor(self, dictionary: zstandard.ZstdCompressionDict) -> zstandard.ZstdDecompressor:
         """This thread's decompressor for ``dictionary`` (zstd's are not shared between threads)."""
         return self._own("decompressors", dictionary, lambda: zstandard.ZstdDecompressor(dict_data=dictionary))
 
-    def compressor(self, level: int, dictionary: zstandard.ZstdCompressionDict | None) -> zstandard.ZstdCompressor:
+    def compressor(self, level: int, dictionary: zstandard.ZstdCompressionDict) -> zstandard.ZstdCompressor:
         return self._own(
             f"compressors{level}", dictionary,
             lambda: zstandard.ZstdCompressor(level=level, dict_data=dictionary, write_dict_id=True),
@@ -130,7 +130,7 @@ class _Cache:
 
     def _own(self, kind: str, dictionary, make):
         made = self.local.__dict__.setdefault(kind, {})
-        key = dictionary.dict_id() if dictionary is not None else 0
+        key = dictionary.dict_id()
         if key not in made:
             if len(made) >= CACHE_SIZE:
                 made.clear()
@@ -186,7 +186,7 @@ class _Trainer:
             log("minisentry: training a zstd dictionary failed (%s); compressing without one", exc)
             return None
         dictionary.precompute_compress(level=level)  # else each frame loads it again (~25 µs)
-        plain = sum(len(cache.compressor(level, None).compress(s)) for s in held_out)
+        plain = sum(len(codec.compress(s, level)) for s in held_out)
         trained = sum(len(cache.compressor(level, dictionary).compress(s)) for s in held_out)
         if trained > plain * (1 - settings["min_saving"]):
             logger.info("minisentry: a trained zstd dictionary saves too little (%d against %d bytes); "
@@ -206,7 +206,8 @@ def compress(data: bytes) -> bytes:
     """``data`` as one zstd frame at ``COMPRESSION_LEVEL``, with the current dictionary if any."""
     settings = options()
     dictionary = trainer.choose(data, settings) if settings else None
-    return cache.compressor(conf.get("COMPRESSION_LEVEL"), dictionary).compress(data)
+    level = conf.get("COMPRESSION_LEVEL")
+    return codec.compress(data, level) if dictionary is None else cache.compressor(level, dictionary).compress(data)
 
 
 def decompress(frame: bytes, store) -> bytes:
