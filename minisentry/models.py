@@ -127,7 +127,7 @@ class Event(models.Model):
     transaction = models.CharField(max_length=200, blank=True)
     user = models.CharField(
         max_length=200, blank=True,
-        help_text=_("The event's user as its tag reads: id:…, else email:…, username:… or ip:…."),
+        help_text=_("The event's user as its tag reads: id:…, else username:…, email:… or ip:…."),
     )
     backend = models.CharField(
         max_length=16, blank=True,

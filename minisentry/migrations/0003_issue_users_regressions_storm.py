@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='event',
             name='user',
-            field=models.CharField(blank=True, help_text="The event's user as its tag reads: id:…, else email:…, username:… or ip:….", max_length=200),
+            field=models.CharField(blank=True, help_text="The event's user as its tag reads: id:…, else username:…, email:… or ip:….", max_length=200),
         ),
         migrations.AddField(
             model_name='issue',
