@@ -83,7 +83,7 @@ class Issue(models.Model):
         max_length=200, blank=True, help_text=_("Release of the event that last reopened it.")
     )
     user_count = models.BigIntegerField(
-        default=0, help_text=_("Distinct users affected (user id, else email, username, IP).")
+        default=0, help_text=_("Distinct users affected (user id, else username, email, IP).")
     )
     sampled_out = models.BigIntegerField(
         default=0,

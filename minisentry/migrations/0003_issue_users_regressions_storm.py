@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='issue',
             name='user_count',
-            field=models.BigIntegerField(default=0, help_text='Distinct users affected (user id, else email, username, IP).'),
+            field=models.BigIntegerField(default=0, help_text='Distinct users affected (user id, else username, email, IP).'),
         ),
         migrations.AddIndex(
             model_name='issue',
