@@ -67,6 +67,20 @@ def _get(name: str):
     return getattr(django_settings, f"MINISENTRY_{name}", DEFAULTS[name])
 
 
+def derived(name: str, make):
+    """``make(value of MINISENTRY_<name>)``, computed once per value of the setting (a check or a
+    merge over defaults that the writer would otherwise redo for every event)."""
+    value = get(name)
+    cached = _derived.get((name, make), _MISSING)
+    if cached is _MISSING or cached[0] is not value:
+        cached = _derived[(name, make)] = (value, make(value))
+    return cached[1]
+
+
+_MISSING = object()
+_derived: dict = {}  # (name, make) -> (the setting's value, what make made of it)
+
+
 @receiver(setting_changed)
 def _reset(*, setting: str, **kwargs) -> None:
     if setting.startswith("MINISENTRY_"):

@@ -41,7 +41,10 @@ def problem(value) -> str | None:
 def limits() -> tuple[int, int] | None:
     """``(events_per_minute, keep_one_in)``, or None when sampling is off. An invalid setting
     (``manage.py check`` reports it) counts as the default: storms stay harmless."""
-    value = conf.get("STORM")
+    return conf.derived("STORM", _limits)
+
+
+def _limits(value) -> tuple[int, int] | None:
     if value is None:
         return None
     if problem(value):

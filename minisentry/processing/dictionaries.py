@@ -60,20 +60,17 @@ def problem(value) -> str | None:
     return None
 
 
-_options = (object(), None)  # (the setting's value, what options() makes of it)
-
-
 def options() -> dict | None:
     """``MINISENTRY_COMPRESSION_DICTIONARY`` over its defaults; None when it is turned off or
     invalid (logged once: compression goes on without a dictionary)."""
-    global _options
-    value = conf.get("COMPRESSION_DICTIONARY")
-    if _options[0] is not value:
-        if error := problem(value):
-            logger.error("minisentry: MINISENTRY_COMPRESSION_DICTIONARY: %s; compressing without a dictionary", error)
-        merged = {**conf.DEFAULTS["COMPRESSION_DICTIONARY"], **(value if isinstance(value, dict) else {})}
-        _options = (value, merged if value and merged["enabled"] and not error else None)
-    return _options[1]
+    return conf.derived("COMPRESSION_DICTIONARY", _options)
+
+
+def _options(value) -> dict | None:
+    if error := problem(value):
+        logger.error("minisentry: MINISENTRY_COMPRESSION_DICTIONARY: %s; compressing without a dictionary", error)
+    merged = {**conf.DEFAULTS["COMPRESSION_DICTIONARY"], **(value if isinstance(value, dict) else {})}
+    return merged if value and merged["enabled"] and not error else None
 
 
 def frame_dictionary(frame: bytes) -> int:
