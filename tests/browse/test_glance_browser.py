@@ -31,7 +31,8 @@ def busy_issue() -> Issue:
         *(IssueHourlyCount(issue=issue, hour=now - timedelta(hours=h), count=(h * 7) % 23 + 1)
           for h in range(1, 24, 2)),
         *(IssueHourlyCount(issue=issue, hour=now - timedelta(days=d), count=d * 40) for d in range(2, 30, 3)),
-    ])
+    ], update_conflicts=True, unique_fields=["issue", "hour"], update_fields=["count"])  # early in an hour,
+    # the events stored a few minutes ago counted in the previous hour
     Issue.objects.filter(pk=issue.pk).update(
         user_count=1234, event_count=2000, sampled_out=1995, first_release="shop@1.9", is_regression=True,
         regressed_at=datetime.now(UTC) - timedelta(hours=5), regressed_release="shop@2.1",
