@@ -72,6 +72,7 @@ def fill(issues: int, events: int) -> list[tuple[int, str]]:
     from django.db import connection, transaction
 
     from minisentry import get_backend
+    from minisentry.fields import id_to_db, time_to_db
     from minisentry.processing import codec
     from minisentry.storage.blobkeys import blob_key
 
@@ -99,6 +100,7 @@ def fill(issues: int, events: int) -> list[tuple[int, str]]:
             for pk in ids:
                 copy.write_row((uuid.uuid4().hex, pk))
         latest = {}
+        to_id, to_time = id_to_db(connection), time_to_db(connection)
         with Bulk(cursor, "minisentry_event", "event_id, issue_id, timestamp, level, environment, release, "
                   "server_name, transaction, user, backend, blob_size, raw_size") as copy:
             for n in range(events):
@@ -106,8 +108,9 @@ def fill(issues: int, events: int) -> list[tuple[int, str]]:
                 event_id, when = uuid.UUID(int=rng.getrandbits(128)), now - timedelta(seconds=rng.random() * span)
                 if pk - first_id < SAMPLED and when > latest.get(pk, (None, now - timedelta(days=99)))[1]:
                     latest[pk] = (event_id.hex, when)
-                copy.write_row((event_id, pk, when, "error", rng.choice(ENVIRONMENTS), f"shop@1.{n % 30}",
-                                f"web-{n % 8}", f"/checkout/{n % 50}/", f"id:{n % 1000}", "filesystem", 5000, 20000))
+                copy.write_row((to_id(event_id.hex), pk, to_time(when), "error", rng.choice(ENVIRONMENTS),
+                                f"shop@1.{n % 30}", f"web-{n % 8}", f"/checkout/{n % 50}/", f"id:{n % 1000}",
+                                "filesystem", 5000, 20000))
         with Bulk(cursor, "minisentry_issuetag", "issue_id, key, value, count") as copy:
             for pk in ids:
                 for key, values in (("environment", ENVIRONMENTS), ("server_name", [f"web-{k}" for k in range(8)]),

@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, timedelta
 
 from django.db.models import Count, QuerySet, Sum
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from .. import conf
 from ..backends import BaseBackend, BlobMissing, get_backend
 from ..backends.base import chunked
+from ..fields import UTCDay
 from ..models import Event, Segment
 from ..storage.blobkeys import EVENT_KEY_RE, SEGMENT_KEY_RE, blob_key, segment_written
 from ..storage.index import database, write_transaction
@@ -137,7 +137,7 @@ def _rows_of_lost_segments(backend: BaseBackend, listed: set[str]) -> list[str]:
 def _row_keys(kind: str) -> Iterator[tuple[str, str]]:
     """``(blob key, event id)`` of the rows stored in ``kind``, in key order (UTC day, event id)."""
     rows = (
-        Event.objects.filter(backend=kind).annotate(day=TruncDate("timestamp", tzinfo=UTC))
+        Event.objects.filter(backend=kind).annotate(day=UTCDay("timestamp"))
         .order_by("day", "pk").values_list("pk", "timestamp")
     )
     for event_id, timestamp in rows.iterator(chunk_size=5000):

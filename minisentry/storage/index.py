@@ -19,6 +19,7 @@ from datetime import datetime
 from django.db import connections, router, transaction
 from django.db.models import F, Model
 
+from ..fields import id_to_db, time_to_db
 from ..models import Counter, Event, Issue, IssueHourlyCount, IssueTag
 from ..processing.prepare import EventRecord
 from .issues import db_value, resolve_issues, update_issues
@@ -138,13 +139,15 @@ def _insert_events(connection, records: list[EventRecord], issue_of: dict, backe
     """The records' rows: in ``segment`` at ``offsets`` (their kind is the segment's), or one blob
     each in ``backend``."""
     kind, segment_id = ("", segment.pk) if segment is not None else (backend, None)
+    to_id, to_time = id_to_db(connection), time_to_db(connection)
     rows = [
-        (r.event_id, issue_of[r.event_id], r.timestamp, r.level, r.environment, r.release, r.server_name,
-         r.transaction, r.user, kind, segment_id, offsets.get(r.event_id), len(r.blob), len(r.payload))
+        (to_id(r.event_id), issue_of[r.event_id], to_time(r.timestamp), r.level, r.environment, r.release,
+         r.server_name, r.transaction, r.user, kind, segment_id, offsets.get(r.event_id), len(r.blob),
+         len(r.payload))
         for r in records
     ]
     if not copy(connection, Event, _EVENT_COLUMNS, rows):
-        insert(connection, Event, _EVENT_COLUMNS, [[db_value(connection, v) for v in row] for row in rows])
+        insert(connection, Event, _EVENT_COLUMNS, rows)
 
 
 def _count_users(connection, issue_ids: list[int]) -> None:
