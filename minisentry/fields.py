@@ -6,10 +6,12 @@ holding them; on PostgreSQL they are the native ``uuid`` and ``timestamptz``."""
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Extract, TruncDate
+from django.db.models.functions.datetime import TruncBase
 
 from .storage.blobkeys import EVENT_ID_RE
 
@@ -69,7 +71,15 @@ class EventIdField(models.UUIDField):
 
 class EventTimeField(models.DateTimeField):
     """A :class:`~django.db.models.DateTimeField` stored on SQLite as integer microseconds since
-    the epoch (comparisons and ordering stay those of the times; read back as aware UTC)."""
+    the epoch (comparisons and ordering stay those of the times; read back as aware UTC).
+
+    Lookups through Django's date transforms (``timestamp__date``, ``__year``, ``__hour``…) read
+    the column as the text datetime Django's SQLite functions expect (:class:`AsDateTime`); a
+    ``Trunc``/``Extract`` written by hand on SQLite wraps it in :class:`AsDateTime` itself."""
+
+    def get_transform(self, name):
+        found = super().get_transform(name)
+        return _on_datetime(found) if isinstance(found, type) and issubclass(found, (TruncBase, Extract)) else found
 
     def get_internal_type(self) -> str:
         return "EventTimeField"
@@ -103,3 +113,31 @@ class UTCDay(TruncDate):
     def as_sqlite(self, compiler, connection, **extra):
         sql, params = compiler.compile(self.lhs)
         return f"({sql} / {DAY_US})", params
+
+
+class AsDateTime(models.Func):
+    """An :class:`EventTimeField` as a datetime expression: on SQLite, its integer microseconds
+    as the ``YYYY-MM-DD HH:MM:SS.ffffff`` text Django writes (in integers, so no rounding moves
+    a time across a day); elsewhere the column itself."""
+
+    output_field = models.DateTimeField()
+
+    def as_sql(self, compiler, connection, **extra):
+        return compiler.compile(self.source_expressions[0])
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        fraction = f"((({sql}) % 1000000 + 1000000) % 1000000)"
+        text = (f"strftime('%Y-%m-%d %H:%M:%S', (({sql}) - {fraction}) / 1000000, 'unixepoch')"
+                f" || '.' || printf('%06d', {fraction})")
+        return text, [*params, *params, *params, *params]
+
+
+@cache
+def _on_datetime(transform: type) -> type:
+    """``transform`` (a date transform Django registers on datetimes) applied to :class:`AsDateTime`."""
+
+    def __init__(self, expression, *args, **kwargs):
+        transform.__init__(self, AsDateTime(expression), *args, **kwargs)
+
+    return type(transform.__name__, (transform,), {"__init__": __init__, "__module__": __name__})

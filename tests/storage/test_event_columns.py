@@ -73,3 +73,25 @@ def test_ids_and_times_keep_their_python_values_queries_and_order():
         "pk", flat=True)) == [ids[2], ids[3]]
     assert Event.objects.aggregate(a=Min("timestamp"), b=Max("timestamp")) == {"a": times[1], "b": times[0]}
     assert set(Event.objects.filter(pk__in=ids[:2]).values_list("pk", flat=True)) == set(ids[:2])
+
+
+@pytest.mark.django_db
+def test_date_lookups_read_the_times_on_both_databases():
+    issue = Issue.objects.create(fingerprint="b" * 32, title="t", first_seen=TIMES[0], last_seen=TIMES[0])
+    moments = {"late": datetime(2026, 3, 1, 23, 59, 59, 999_999, tzinfo=UTC),
+               "early": datetime(1969, 12, 31, 23, 0, 0, 1, tzinfo=UTC), "noon": TIMES[0]}
+    ids = {}
+    for name, moment in moments.items():
+        ids[name] = uuid.uuid4().hex
+        Event.objects.create(event_id=ids[name], issue=issue, timestamp=moment, blob_size=1, raw_size=1)
+
+    def found(**lookup) -> set[str]:
+        return {name for name, pk in ids.items() if Event.objects.filter(pk=pk, **lookup).exists()}
+
+    assert found(timestamp__date=datetime(2026, 3, 1).date()) == {"late", "noon"}
+    assert found(timestamp__year=2026) == {"late", "noon"}
+    assert found(timestamp__year__lt=2000) == {"early"}
+    assert found(timestamp__hour=23) == {"late", "early"}
+    assert found(timestamp__month=12, timestamp__day=31) == {"early"}
+    assert found(timestamp__week_day=1) == {"late", "noon"}  # 2026-03-01 was a Sunday
+    assert found(timestamp__date__gte=datetime(2026, 3, 1).date()) == {"late", "noon"}
