@@ -78,8 +78,9 @@ def _quiet(event: dict, keys: set, every_dict: list, every_list: list, names: Na
                 return False
             if parses and type(value) is str and names.changes(key, value):
                 return False
-    for pair in every_list:  # a pair only within a list, but any may be
-        if len(pair) == 2 and type(pair[0]) is str and (names.filters(pair[0]) or names.parses(pair[0])):
+    for pair in every_list:  # a pair only within a list, but any may be (a request's list: "data" a body)
+        if len(pair) == 2 and type(pair[0]) is str and (names.filters(pair[0]) or names.parses(pair[0]) or (
+                type(pair[1]) is str and names.changes(pair[0], pair[1]))):
             return False
     for name, request in event.items():  # a request's body is read under "data", its other values as above
         if type(request) is dict and names.normalized(name) == "request":

@@ -116,6 +116,8 @@ def test_the_prescan_skips_only_walks_that_replace_nothing(config):
             plant(rng, event)
         if config == "fields" and rng.random() < 0.3:
             event.setdefault("extra", {})[spell(rng, rng.choice(["iban", "sort_code", "token_count"]))] = "DE89"
+        if rng.random() < 0.05:  # a request as a list of pairs: its "data" is still a body
+            event["request"] = [["data", string(rng)], [name(rng), string(rng)]]
         if rng.random() < 0.2:  # an older SDK's spelling, made modern before scrubbing
             event["sentry.interfaces.Http"] = event.pop("request", {"data": string(rng)})
             event["message"] = event.pop("message", None) or string(rng)
