@@ -12,11 +12,16 @@ _local = threading.local()
 
 def dumps(event) -> bytes:
     """Serialize an event once; never raises for odd values (repr'd) or lone surrogates (escaped)."""
+    return snapshot(event)[0]
+
+
+def snapshot(event) -> tuple[bytes, bool]:
+    """``dumps(event)``, and whether orjson wrote it (UTF-8 JSON that orjson reads back)."""
     try:
-        return orjson.dumps(event, default=_fallback, option=_JSON_OPTIONS)
+        return orjson.dumps(event, default=_fallback, option=_JSON_OPTIONS), True
     except (TypeError, orjson.JSONEncodeError):
         # Lone surrogates, cycles, huge ints: the stdlib escapes what orjson refuses.
-        return json.dumps(_jsonable(event), default=_fallback, ensure_ascii=True).encode()
+        return json.dumps(_jsonable(event), default=_fallback, ensure_ascii=True).encode(), False
 
 
 def as_bytes(payload: bytes | dict) -> bytes:

@@ -64,23 +64,34 @@ def prepare(payload: bytes | dict, keep: Callable[[str], bool] | None = None) ->
 
     ``keep`` (the storm sampler, see ``capture.storm``) is asked first with the event's primary
     hash; an event it does not keep is only counted (:func:`prepare_counts`). An event dict the
-    sampler drops is neither serialized nor parsed: nothing of it is stored."""
-    if isinstance(payload, dict) and keep is not None:
-        grouping = cached_grouping(event := legacy.modernize(payload))
-        if not keep(grouping.hashes[0]):
-            return prepare_counts(event, grouping, payload)
-        keep = None  # kept: prepared from its JSON below, as every stored event is
-    payload = codec.as_bytes(payload)
-    event = codec.loads(payload)  # a dict is parsed back too: grouping reads exactly what is stored
-    if not isinstance(event, dict):
-        raise ValueError(f"an event must be a JSON object, not {type(event).__name__}")
-    event = legacy.modernize(event)  # older SDKs' keys: scrubbed, titled and grouped like modern events
-    grouping = None
+    sampler drops is neither serialized nor parsed: nothing of it is stored. A dict kept is
+    serialized once and read as it is when it is plain JSON (what the SDK hands over always is:
+    see ``scrubbing.survey``); otherwise it is parsed back, so that grouping, scrubbing and the
+    index read exactly what is stored."""
+    event = grouping = quiet = None
+    if isinstance(payload, dict):
+        given = payload
+        if keep is not None:
+            grouping = cached_grouping(event := legacy.modernize(given))
+            if not keep(grouping.hashes[0]):
+                return prepare_counts(event, grouping, given)
+            keep = None  # kept
+        payload, written = codec.snapshot(given)
+        if written:
+            event = legacy.modernize(given) if event is None else event
+            quiet = scrubbing.survey(given, event, payload)
+        if quiet is None:  # not plain JSON: what is stored is read back
+            event = grouping = None
+    if event is None:
+        event = codec.loads(payload)
+        if not isinstance(event, dict):
+            raise ValueError(f"an event must be a JSON object, not {type(event).__name__}")
+        event = legacy.modernize(event)  # older SDKs' keys: scrubbed, titled and grouped like modern events
     if keep is not None:
         grouping = cached_grouping(event)
         if not keep(grouping.hashes[0]):
             return prepare_counts(event, grouping, payload)
-    if scrubbing.scrub(event, payload):
+    if not quiet and scrubbing.scrub(event, payload):
         payload = codec.dumps(event)  # only then: the common path stores the snapshot as it came
         grouping = None  # scrubbing may have replaced text that grouping reads
     record = index_fields(event, grouping or cached_grouping(event))

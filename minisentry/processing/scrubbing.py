@@ -34,6 +34,7 @@ import re
 from functools import lru_cache
 
 from .. import conf
+from . import prescan
 
 logger = logging.getLogger("minisentry")
 
@@ -72,15 +73,35 @@ MEMO_LIMIT = 10_000
 def scrub(event: dict, raw: bytes | None = None) -> bool:
     """Scrub ``event`` in place with the configured scrubber (``MINISENTRY_SCRUBBING``); True if anything
     was replaced. ``raw`` is the event's JSON, when at hand (see :meth:`Scrubber.scrub`)."""
+    scrubber = configured()
+    return scrubber is not None and scrubber.scrub(event, raw)
+
+
+def survey(given: dict, event: dict, raw: bytes) -> bool | None:
+    """For a dict handed over by the hook and ``event``, the same made modern: None if ``given`` is not
+    plain JSON (see ``prescan``); else True if scrubbing ``event`` would replace nothing. ``raw`` is
+    ``given``'s JSON (card numbers need 13 digits in a row there)."""
+    scrubber = configured()
+    try:
+        verdict = prescan.survey(given, event, scrubber, _filterable)
+    except Exception:  # a bug must not keep secrets: the event is parsed back and walked
+        logger.exception("minisentry: the survey of an event failed")
+        return None
+    if verdict and scrubber is not None and scrubber.cards and b"0" * 13 in raw.translate(DIGITS_AS_ZERO, b" -"):
+        return False
+    return verdict
+
+
+def configured() -> "Scrubber | None":
+    """The scrubber ``MINISENTRY_SCRUBBING`` asks for; None when scrubbing is off."""
     config = conf.get("SCRUBBING")
     if config is None or config is False:
-        return False
+        return None
     options = {**conf.DEFAULTS["SCRUBBING"], **(config if isinstance(config, dict) else {})}
     if not options.get("enabled"):
-        return False
-    scrubber = _scrubber(_names(options.get("fields")), _names(options.get("safe_fields")),
-                         bool(options.get("scrub_card_numbers")))
-    return scrubber.scrub(event, raw)
+        return None
+    return _scrubber(_names(options.get("fields")), _names(options.get("safe_fields")),
+                     bool(options.get("scrub_card_numbers")))
 
 
 def _names(value) -> tuple[str, ...]:
@@ -128,6 +149,7 @@ class Scrubber:
         self.cards = cards
         self._memo: dict[str, tuple[int, str]] = {}
         self._plain: set[str] = set()  # keys of code 0
+        self.harmless: set[str] = set()  # keys of code 0 that no cookie jar filters (see prescan)
 
     def classify(self, key) -> tuple[int, str]:
         """``(code, normalized key)``: code 0 for a key that needs nothing but a look at its value."""
@@ -141,7 +163,33 @@ class Scrubber:
                 self._memo[key] = found
                 if not code:
                     self._plain.add(key)
+                    if name not in SESSION_COOKIES:
+                        self.harmless.add(key)
         return found
+
+    def normalized(self, name) -> str:
+        return self.classify(name)[1]
+
+    def filters(self, name) -> bool:
+        """Whether a value under the key (or pair name) ``name`` may be replaced whole."""
+        code, normalized = self.classify(name)
+        return bool(code & SECRET) or normalized in SESSION_COOKIES
+
+    def parses(self, name) -> bool:
+        """Whether a string under ``name`` is read as a query, cookies or a URL (a request's body aside)."""
+        normalized = self.classify(name)[1]
+        return normalized in QUERY_KEYS or normalized == "cookies" or _urlish(normalized)
+
+    def changes(self, name, text: str) -> bool:
+        """Whether :meth:`_string` would change ``text`` under ``name`` by its shape (cards aside)."""
+        normalized = self.classify(name)[1]
+        if normalized in QUERY_KEYS:
+            return self.pairs(text, "&") is not text
+        if normalized == "cookies":
+            return self.pairs(text, ";", cookies=True) is not text
+        if _urlish(normalized):
+            return self.url(text) is not text
+        return normalized == "data" and self.body(text) is not text
 
     def scrub(self, event: dict, raw: bytes | None = None) -> bool:
         """Scrub ``event`` in place; True if anything was replaced. ``raw``, the event's JSON, saves
