@@ -202,9 +202,10 @@ class Writer:
         )
 
     def _session(self) -> None:
-        """Write batches while a backlog (``WAKE_AT`` events) or a flush waits and no fork does, then
-        close the database connections: the work lock is released only without an open connection, since a forked
-        child must not inherit one (SQLite's locks would then refuse the child's own)."""
+        """Write batches while a backlog (``WAKE_AT`` events) or a flush waits and no fork does,
+        then close the database connections: the work lock is released only without an open
+        connection, since a forked child must not inherit one (SQLite's locks would then refuse
+        the child's own)."""
         with self._work:
             try:
                 while True:
