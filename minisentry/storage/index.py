@@ -80,7 +80,25 @@ def copy(connection, model: type[Model], columns: Sequence[str], rows: list[tupl
 
 
 def known_event_ids(event_ids: Iterable[str], using: str) -> set[str]:
-    return set(Event.objects.using(using).filter(pk__in=list(event_ids)).values_list("pk", flat=True))
+    """The ids among ``event_ids`` already indexed, by plain SQL: ``= ANY(array)`` on PostgreSQL,
+    ``IN (…)`` elsewhere (the ORM's ``pk__in`` cost ~10 µs an id, for each batch twice)."""
+    connection, field = connections[using], Event._meta.pk
+    values = [field.get_db_prep_value(v, connection) for v in dict.fromkeys(event_ids)]
+    if not values:
+        return set()
+    column = connection.ops.quote_name(field.column)
+    select = f"SELECT {column} FROM {connection.ops.quote_name(Event._meta.db_table)} WHERE {column}"
+    if connection.vendor == "postgresql":
+        statements = [(f"{select} = ANY(%s)", [values])]
+    else:
+        chunks = [values[start:start + MAX_PARAMS] for start in range(0, len(values), MAX_PARAMS)]
+        statements = [(f"{select} IN ({', '.join(['%s'] * len(chunk))})", chunk) for chunk in chunks]
+    found = set()
+    with connection.cursor() as cursor:
+        for sql, params in statements:
+            cursor.execute(sql, params)
+            found.update(field.from_db_value(row[0], None, connection) for row in cursor.fetchall())
+    return found
 
 
 @dataclass

@@ -19,7 +19,9 @@ def save(backend: BaseBackend, records: Sequence) -> index.Stored:
     transaction did."""
     using = index.database()
     with index.write_transaction(using) if backend.in_database else nullcontext():
-        known = index.known_event_ids((r.event_id for r in records), using)
+        # Only blobs need the look-up here (no blob for an event already stored); the index
+        # transaction looks every event up again, the sampled-out ones (no blob) included.
+        known = index.known_event_ids([r.event_id for r in records if not r.sampled], using)
         records = [r for r in records if r.event_id not in known]
         if not records:
             return index.Stored()
