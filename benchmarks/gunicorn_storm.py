@@ -1,13 +1,15 @@
 """The error storm through gunicorn: requests/s and p99 when every request raises, minisentry on or not.
 
-``python -m benchmarks.gunicorn_storm --seconds 10 --rounds 2``: gunicorn (``--workers`` sync
+``python -m benchmarks.gunicorn_storm --seconds 60 --rounds 1``: gunicorn (``--workers`` sync
 workers, 127.0.0.1) serves ``benchmarks/storm_app.py``, whose every request raises; a load
 generator in a second process (``benchmarks/load.py``) keeps ``--clients`` requests in flight for
 ``--seconds``. Each side gets a fresh server: ``discard`` (sentry-sdk with ``before_send``
 returning None: the baseline), ``minisentry`` (default settings) and ``minisentry-storm-off``
 (every event stored); the sides alternate, ``--rounds`` times. After each minisentry side the
 server is stopped gracefully (its writers store their backlog: ``drain_s``) and the events
-stored and counted are read from the database (SQLite + files).
+stored and counted are read from the database (SQLite + files). The storm's rate is per minute
+and per worker (600 events each by default): a run of less than a minute measures a storm's first
+seconds, when every worker still stores its first events in full.
 """
 
 import argparse
