@@ -182,14 +182,18 @@ class Scrubber:
 
     def changes(self, name, text: str) -> bool:
         """Whether :meth:`_string` would change ``text`` under ``name`` by its shape (cards aside)."""
-        normalized = self.classify(name)[1]
-        if normalized in QUERY_KEYS:
-            return self.pairs(text, "&") is not text
-        if normalized == "cookies":
-            return self.pairs(text, ";", cookies=True) is not text
-        if _urlish(normalized):
-            return self.url(text) is not text
-        return normalized == "data" and self.body(text) is not text
+        return self.shaped(text, self.classify(name)[1], body=True) is not text
+
+    def shaped(self, text: str, name: str, body: bool) -> str:
+        """``text`` under the normalized key ``name``, its secrets filtered by its shape: a query,
+        a cookie header, a URL, or (``body``: under a request's ``data``) a request body."""
+        if name in QUERY_KEYS:
+            return self.pairs(text, "&")
+        if name == "cookies":
+            return self.pairs(text, ";", cookies=True)
+        if _urlish(name):
+            return self.url(text)
+        return self.body(text) if body and name == "data" else text
 
     def scrub(self, event: dict, raw: bytes | None = None) -> bool:
         """Scrub ``event`` in place; True if anything was replaced. ``raw``, the event's JSON, saves
@@ -258,15 +262,7 @@ class Scrubber:
 
     def _string(self, target, slot, value: str, name: str, kind: int, where, notes: list, cards: bool) -> None:
         """Scrub the secrets a string holds by its shape (query, cookie header, URL, body) and its card numbers."""
-        rules, text = [], value
-        if name in QUERY_KEYS:
-            text = self.pairs(text, "&")
-        elif name == "cookies":
-            text = self.pairs(text, ";", cookies=True)
-        elif _urlish(name):
-            text = self.url(text)
-        elif kind == REQUEST and name == "data":
-            text = self.body(text)
+        rules, text = [], self.shaped(value, name, body=kind == REQUEST)
         if text is not value:
             rules.append(PASSWORD)
         if cards and CARD_RUN.search(text):
