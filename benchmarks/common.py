@@ -27,15 +27,18 @@ PG = {"host": os.environ.get("PGHOST", "127.0.0.1"), "port": os.environ.get("PGP
 _cleanup = []
 
 
-def setup(db: str = "sqlite", backend: str = "filesystem", directory: str | None = None) -> Path:
+def setup(db: str = "sqlite", backend: str = "filesystem", directory: str | None = None,
+          wagtail: bool = False) -> Path:
     """Configure Django for ``db`` (sqlite, postgres) and ``backend`` (filesystem, s3, database),
-    with a working directory (database file, blobs) made under ``directory`` (default: /tmp)."""
+    with a working directory (database file, blobs) made under ``directory`` (default: /tmp).
+    Wagtail (when installed) only with ``wagtail``: its migrations take most of a fresh database's set-up."""
     work = Path(tempfile.mkdtemp(prefix="minisentry-bench-", dir=directory))
     _cleanup.append(lambda: shutil.rmtree(work, ignore_errors=True))
     for name in [n for n in os.environ if n.startswith("MINISENTRY_TEST_")]:
         del os.environ[name]
     os.environ.update(DJANGO_SETTINGS_MODULE="tests.settings", MINISENTRY_TEST_WORKDIR=str(work),
-                      MINISENTRY_TEST_DB=db, AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull)
+                      MINISENTRY_TEST_DB=db, AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+                      MINISENTRY_TEST_WAGTAIL="1" if wagtail else "0")
     if db == "postgres":
         name = f"bench_minisentry_{uuid.uuid4().hex[:8]}"
         _psql(f"CREATE DATABASE {name}")

@@ -95,7 +95,7 @@ def main() -> None:
     parser.add_argument("--local-bytes", type=int, default=20 * 1024 * 1024)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    common.setup("sqlite", "filesystem")
+    common.setup("sqlite", "filesystem", wagtail=True)
     try:
         sys.setrecursionlimit(1000)
         recursion = real_recursion()

@@ -1,5 +1,6 @@
 """Test settings. ``MINISENTRY_TEST_DB=postgres`` switches from SQLite to PostgreSQL."""
 
+import importlib.util
 import json
 import os
 import tempfile
@@ -46,12 +47,9 @@ TEMPLATES = [
 STATIC_URL = "/static/"
 
 # Wagtail is an optional extra: with it installed, its admin (at /cms/) shows minisentry too.
-try:
-    import wagtail  # noqa: F401
-except ImportError:
-    WAGTAIL = False
-else:
-    WAGTAIL = True
+# MINISENTRY_TEST_WAGTAIL=0 leaves it out (the benchmarks, which migrate a database per script).
+WAGTAIL = os.environ.get("MINISENTRY_TEST_WAGTAIL") != "0" and importlib.util.find_spec("wagtail") is not None
+if WAGTAIL:
     INSTALLED_APPS += [
         "wagtail.users", "wagtail.images", "wagtail.documents", "wagtail.admin", "wagtail",
         "modelcluster", "taggit", "minisentry.contrib.wagtail",
@@ -61,6 +59,9 @@ else:
 
 # Writer subprocesses of the multi-process tests find the test database through these.
 _work = Path(os.environ.setdefault("MINISENTRY_TEST_WORKDIR", tempfile.mkdtemp(prefix="minisentry-tests-")))
+if _worker := os.environ.get("PYTEST_XDIST_WORKER"):  # pytest -n: each worker its own database, blobs and spool
+    _work = _work / _worker
+    _work.mkdir(exist_ok=True)
 if os.environ.get("MINISENTRY_TEST_DB", "sqlite") == "postgres":
     DATABASES = {
         "default": {

@@ -10,6 +10,7 @@ from .conftest import ROOT
 
 
 @pytest.mark.slow
+@pytest.mark.benchmarks
 def test_benchmarks_run_quickly(tmp_path):
     output = tmp_path / "results.json"
     subprocess.run([sys.executable, "-m", "benchmarks", "--quick", "--output", str(output)], cwd=ROOT, check=True,
