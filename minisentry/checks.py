@@ -2,9 +2,11 @@
 
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core import checks
 from django.db import connections, router
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
 from . import conf, confcheck
 from .backends import InvalidBackendError, get_backend
@@ -122,6 +124,39 @@ def check_names(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
                        hint="The settings are listed in minisentry's README.", id="minisentry.W002")
         for name, hint in confcheck.unknown_names(dir(settings))
     ]
+
+
+MOUNT = 'path("admin/_minisentry/", include("minisentry.urls"))'
+
+
+@checks.register(checks.Tags.urls)
+def check_urls(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """minisentry's pages are mounted where their URLs lead (Wagtail's admin serves them too)."""
+    try:
+        url = reverse("minisentry:issue_list")
+    except NoReverseMatch:
+        if apps.is_installed("minisentry.contrib.wagtail"):
+            return []
+        return [checks.Warning(
+            "minisentry's pages are not in the project's URLs: its issue browser cannot be reached.",
+            hint=f"Add {MOUNT} to urlpatterns, before the admin's path(\"admin/\", admin.site.urls).",
+            id="minisentry.W003",
+        )]
+    except Exception:  # a URLconf that does not import: Django's own checks say why
+        return []
+    try:
+        match = resolve(url)
+    except Resolver404:
+        match = None
+    if match and match.url_name == "issue_list" and "minisentry" in match.app_names:
+        return []
+    answered = f"the view {match.view_name} answers it" if match else "nothing answers it"
+    return [checks.Warning(
+        f"minisentry's issue list is at {url}, but {answered}: every minisentry page is a 404 there.",
+        hint=f"Put {MOUNT} before the entry that catches it (such as path(\"admin/\", admin.site.urls), "
+             "whose catch-all answers every URL under admin/).",
+        id="minisentry.W003",
+    )]
 
 
 @checks.register(checks.Tags.database)

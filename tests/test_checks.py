@@ -168,3 +168,37 @@ def test_a_misspelt_setting_name_is_w002_naming_the_right_one():
         "minisentry.W002", "MINISENTRY_BACKNED is not a minisentry setting (did you mean 'MINISENTRY_BACKEND'?): "
         "it is ignored. The settings are listed in minisentry's README.")]
     assert ids(MINISENTRY_WHATEVER_ELSE=1) == {"minisentry.W002"}
+
+
+def urlconf(*patterns) -> type:
+    return type("URLconf", (), {"urlpatterns": list(patterns)})
+
+
+def test_minisentry_urls_after_the_admins_catch_all_is_w003_naming_the_fix():
+    from django.contrib import admin
+    from django.urls import include, path
+
+    misordered = urlconf(path("admin/", admin.site.urls), path("admin/_minisentry/", include("minisentry.urls")))
+    [(id, text)] = messages(ROOT_URLCONF=misordered)
+    assert id == "minisentry.W003"
+    assert text.startswith("minisentry's issue list is at /admin/_minisentry/, but the view admin:")
+    assert 'Put path("admin/_minisentry/", include("minisentry.urls")) before' in text
+    assert ids(ROOT_URLCONF=urlconf(*reversed(misordered.urlpatterns))) == set()
+
+
+def test_no_browse_ui_at_all_is_w003_unless_wagtail_serves_it():
+    from django.conf import settings
+    from django.contrib import admin
+    from django.urls import path
+
+    from minisentry.checks import check_urls
+
+    admin_only = urlconf(path("admin/", admin.site.urls))
+    django_apps = [a for a in settings.INSTALLED_APPS if a.startswith("django.")]
+    with override_settings(ROOT_URLCONF=admin_only, INSTALLED_APPS=[*django_apps, "minisentry"]):
+        [warning] = check_urls()
+    assert warning.id == "minisentry.W003"
+    assert 'Add path("admin/_minisentry/", include("minisentry.urls"))' in warning.hint
+    with_wagtail = [*django_apps, "minisentry", "minisentry.contrib.wagtail"]
+    with override_settings(ROOT_URLCONF=admin_only, INSTALLED_APPS=with_wagtail):
+        assert check_urls() == []  # Wagtail's admin serves the pages: nothing to add

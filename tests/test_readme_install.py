@@ -113,3 +113,9 @@ def test_the_readme_settings_work_with_a_str_or_path_base_dir(tmp_path, base_dir
     assert result.returncode == 0, result.stderr
     data = tmp_path / "minisentry-data"  # beside the project's directory
     assert result.stdout.split()[-2:] == [str(data / "events"), str(data / "spool")]
+
+
+def test_the_install_section_says_what_fills_the_pages():
+    section = (ROOT / "README.md").read_text().split("\n## Install\n", 1)[1].split("\n## ", 1)[0]
+    for needed in ("`send_default_pii=True`", "0 users affected", "`release=", "`environment=", "minisentry.W003"):
+        assert needed in section, needed
