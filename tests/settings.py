@@ -2,6 +2,7 @@
 
 import json
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -21,7 +22,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "minisentry",
+    "shop",  # the demo site's app (demo/shop/): `minisentry_demo` seeds real errors for the UI tests
 ]
+sys.path.append(str(BASE_DIR.parent / "demo"))
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
