@@ -1,12 +1,26 @@
-"""Read-only admin for issues and events, linking into the browse UI."""
+"""Read-only admin for issues and events, linking into the browse UI: minisentry's own pages
+(``include("minisentry.urls")``), else Wagtail's (``minisentry.contrib.wagtail``), else none."""
 
 from django.contrib import admin
-from django.urls import reverse
+from django.shortcuts import redirect
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import Event, Issue
 from .processing.prepare import EVENT_ID_RE
+
+NAMESPACES = ("minisentry", "minisentry_wagtail")  # the browse UI in the Django admin's frame, in Wagtail's
+
+
+def browser_url(name: str, *args) -> str | None:
+    """The URL of the browse UI's page ``name``, in the first frame mounted; None when neither is."""
+    for namespace in NAMESPACES:
+        try:
+            return reverse(f"{namespace}:{name}", args=args)
+        except NoReverseMatch:
+            continue
+    return None
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -27,7 +41,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def browse_link(self, obj, text):
         """``text`` linked to ``obj``'s page in the issue browser (rows lead there, not to the read-only form)."""
-        return format_html('<a href="{}">{}</a>', self.view_on_site(obj), text)
+        url = self.view_on_site(obj)
+        return format_html('<a href="{}">{}</a>', url, text) if url else text
 
 
 @admin.register(Issue)
@@ -42,8 +57,14 @@ class IssueAdmin(ReadOnlyAdmin):
     def issue_title(self, obj):
         return self.browse_link(obj, obj.title)
 
+    def changelist_view(self, request, extra_context=None):
+        """The issue browser itself (the admin index's "Issues" leads there); this read-only list
+        only when no browse UI is mounted."""
+        url = browser_url("issue_list")
+        return redirect(url) if url else super().changelist_view(request, extra_context)
+
     def view_on_site(self, obj):
-        return reverse("minisentry:issue_detail", args=[obj.pk])
+        return browser_url("issue_detail", obj.pk)
 
 
 @admin.register(Event)
@@ -69,4 +90,4 @@ class EventAdmin(ReadOnlyAdmin):
         return queryset.none(), False
 
     def view_on_site(self, obj):
-        return reverse("minisentry:event_detail", args=[obj.event_id])
+        return browser_url("event_detail", obj.event_id)

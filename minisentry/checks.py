@@ -2,11 +2,13 @@
 
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core import checks
 from django.db import connections, router
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
-from . import conf
+from . import conf, confcheck
 from .backends import InvalidBackendError, get_backend
 from .backends.filesystem import FileSystemBackend
 from .backends.s3 import PUBLIC_ACLS, S3Backend
@@ -29,6 +31,11 @@ def _public_roots() -> list[tuple[str, object]]:
 @checks.register()
 def check_backend(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     errors = []
+    if not isinstance(conf.get("BACKENDS"), dict):
+        return [checks.Error(
+            f"MINISENTRY_BACKENDS must be a dict of names to backends, not {conf.get('BACKENDS')!r}.",
+            hint='E.g. {"old": {"BACKEND": "minisentry.backends.database.DatabaseBackend"}}.', id="minisentry.E001",
+        )]
     try:
         backends = [get_backend(alias) for alias in ("default", *conf.get("BACKENDS"))]
     except InvalidBackendError as exc:
@@ -50,6 +57,8 @@ def check_backend(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
                 hint="Remove 'default_acl' from its OPTIONS, or set it to 'private'.",
                 id="minisentry.E003",
             ))
+    if confcheck.value_problem("SPOOL_DIR", conf.get("SPOOL_DIR")):
+        return errors  # E008 says what is wrong with it
     spool_dir = Path(conf.get("SPOOL_DIR")).resolve()
     exposed = [name for name, root in _public_roots() if _inside(spool_dir, root)]
     exposed += [
@@ -88,6 +97,66 @@ def check_storm(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     return _invalid("STORM", storm.problem(conf.get("STORM")),
                     'The default is used meanwhile. E.g. {"events_per_minute": 600, "keep_one_in": 100}, '
                     "or None to store every event.", "minisentry.E007")
+
+
+@checks.register()
+def check_values(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    return [
+        checks.Error(f"MINISENTRY_{name} {reason}.", hint=f"Its default is {conf.DEFAULTS[name]!r}.",
+                     id="minisentry.E008")
+        for name in confcheck.VALUES if (reason := confcheck.value_problem(name, conf.get(name)))
+    ]
+
+
+@checks.register()
+def check_dicts(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    return [
+        checks.Error(f"MINISENTRY_{name} is invalid: {'; '.join(problems)}.",
+                     hint=f"Its default is {conf.DEFAULTS[name]!r}; None turns it off.", id=confcheck.DICTS[name][2])
+        for name in confcheck.DICTS if (problems := confcheck.dict_problems(name, conf.get(name)))
+    ]
+
+
+@checks.register()
+def check_names(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    return [
+        checks.Warning(f"{name} is not a minisentry setting{hint}: it is ignored.",
+                       hint="The settings are listed in minisentry's README.", id="minisentry.W002")
+        for name, hint in confcheck.unknown_names(dir(settings))
+    ]
+
+
+MOUNT = 'path("admin/_minisentry/", include("minisentry.urls"))'
+
+
+@checks.register(checks.Tags.urls)
+def check_urls(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """minisentry's pages are mounted where their URLs lead (Wagtail's admin serves them too)."""
+    try:
+        url = reverse("minisentry:issue_list")
+    except NoReverseMatch:
+        if apps.is_installed("minisentry.contrib.wagtail"):
+            return []
+        return [checks.Warning(
+            "minisentry's pages are not in the project's URLs: its issue browser cannot be reached.",
+            hint=f"Add {MOUNT} to urlpatterns, before the admin's path(\"admin/\", admin.site.urls).",
+            id="minisentry.W003",
+        )]
+    except Exception:  # a URLconf that does not import: Django's own checks say why
+        return []
+    try:
+        match = resolve(url)
+    except Resolver404:
+        match = None
+    if match and match.url_name == "issue_list" and "minisentry" in match.app_names:
+        return []
+    answered = f"the view {match.view_name} answers it" if match else "nothing answers it"
+    return [checks.Warning(
+        f"minisentry's issue list is at {url}, but {answered}: every minisentry page is a 404 there.",
+        hint=f"Put {MOUNT} before the entry that catches it (such as path(\"admin/\", admin.site.urls), "
+             "whose catch-all answers every URL under admin/).",
+        id="minisentry.W003",
+    )]
 
 
 @checks.register(checks.Tags.database)

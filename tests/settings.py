@@ -3,6 +3,7 @@
 import importlib.util
 import json
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -22,7 +23,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "minisentry",
+    "shop",  # the demo site's app (demo/shop/): `minisentry_demo` seeds real errors for the UI tests
 ]
+sys.path.append(str(BASE_DIR.parent / "demo"))
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -1,8 +1,10 @@
-"""The demo: errors from a shop's own code, one environment, two variants that keep their own data."""
+"""The demo: errors from a shop's own code, one environment, two variants that keep their own data,
+and none of it in minisentry's package."""
 
 import json
 import subprocess
 import sys
+import tomllib
 
 import pytest
 import sentry_sdk
@@ -70,3 +72,14 @@ def test_the_two_demo_variants_keep_their_own_data():
         assert "/var/django/" in django[key] and "/var/wagtail/" in wagtail[key], key
     script = (ROOT / "scripts" / "demo").read_text()
     assert 'rm -rf "var/$variant"' in script and "rm -rf var\n" not in script
+
+
+def test_the_package_ships_no_demo():
+    """What the wheel holds: the packages setuptools finds with pyproject.toml's settings."""
+    setuptools = pytest.importorskip("setuptools")
+    find = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]["find"]
+    packages = setuptools.find_namespace_packages(where=str(ROOT), include=find["include"])
+    assert {"minisentry", "minisentry.capture", "minisentry.management.commands"} <= set(packages)
+    assert not [p for p in packages if "demo" in p or p.split(".")[0] != "minisentry"], packages
+    modules = {path.stem for p in packages for path in (ROOT / p.replace(".", "/")).glob("*.py")}
+    assert "minisentry_demo" not in modules and "checkout" not in modules

@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.template import Context, Template
@@ -91,3 +92,30 @@ def test_how_long_ago_never_mixes_languages_without_humanize(language):
     installed = ["django.contrib.humanize", "minisentry", "django.contrib.auth", "django.contrib.contenttypes"]
     with override_settings(INSTALLED_APPS=installed), translation.override(language):
         assert "ago" not in template.render(context)  # its translations, when the project installs it
+
+
+@pytest.mark.parametrize("base_dir", [str, Path])
+def test_the_readme_settings_work_with_a_str_or_path_base_dir(tmp_path, base_dir):
+    """Older projects (and Wagtail's bakerydemo) have ``BASE_DIR = os.path.dirname(...)``, a str."""
+    project = tmp_path / "site" / "mysite"
+    project.mkdir(parents=True)
+    head = ("from pathlib import Path\n" if base_dir is Path else "")  # as startproject writes it
+    head += (f"BASE_DIR = {base_dir.__name__}({str(tmp_path / 'site')!r})\nSECRET_KEY = 'x'\n"
+             "INSTALLED_APPS = ['django.contrib.auth', 'django.contrib.contenttypes']\n"
+             "DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': ':memory:'}}\n")
+    (project / "settings.py").write_text(head + applied(install_snippets()["settings.py"]))
+    code = ("import django; django.setup(); from django.conf import settings as s; "
+            "from django.core.management import call_command; call_command('check', fail_level='WARNING'); "
+            "print(s.MINISENTRY_BACKEND['OPTIONS']['location'], s.MINISENTRY_SPOOL_DIR)")
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MINISENTRY_"))}
+    environ.update(PYTHONPATH=f"{tmp_path / 'site'}:{ROOT}", DJANGO_SETTINGS_MODULE="mysite.settings")
+    result = subprocess.run([sys.executable, "-c", code], env=environ, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    data = tmp_path / "minisentry-data"  # beside the project's directory
+    assert result.stdout.split()[-2:] == [str(data / "events"), str(data / "spool")]
+
+
+def test_the_install_section_says_what_fills_the_pages():
+    section = (ROOT / "README.md").read_text().split("\n## Install\n", 1)[1].split("\n## ", 1)[0]
+    for needed in ("`send_default_pii=True`", "0 users affected", "`release=", "`environment=", "minisentry.W003"):
+        assert needed in section, needed

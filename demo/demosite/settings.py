@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",  # optional: minisentry's "5 minutes ago" then follows the site's language
     "minisentry",
+    "shop",  # the demo's own code (demo/shop/): its views raise real errors, `manage.py minisentry_demo` seeds them
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

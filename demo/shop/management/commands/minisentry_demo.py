@@ -1,21 +1,16 @@
-"""Seed real errors: requests to a small shop's views (``minisentry/demo/shop``) under sentry-sdk's
-DjangoIntegration, its background jobs' logged errors, chained exceptions, a custom fingerprint, and
-a resolved issue that regresses.
+"""Seed real errors: requests to the shop's views under sentry-sdk's DjangoIntegration, its
+background jobs' logged errors, chained exceptions, a custom fingerprint, and a resolved issue that
+regresses (``scripts/demo`` runs it; it belongs to the demo site, not to minisentry's package).
 
-The shop is imported as the top-level package ``shop`` (``demo_shop`` if the project has a ``shop``
-of its own), so culprits read like a project's own code: ``shop.checkout in place_order``. Events
-take the environment sentry-sdk was initialised with (the demo site's settings), so the seeded data
-and new errors agree. Without a DSN, nothing leaves the machine: events go to ``minisentry.store()``.
+Events take the environment sentry-sdk was initialised with (the demo site's settings), so the
+seeded data and new errors agree. Without a DSN, nothing leaves the machine: events go to
+``minisentry.store()``.
 """
 
-import importlib
-import importlib.util
 import logging
 import random
-import sys
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import sentry_sdk
 from django.core.handlers.wsgi import WSGIHandler
@@ -27,29 +22,10 @@ from sentry_sdk.scope import Scope, ScopeType, use_isolation_scope, use_scope
 
 import minisentry
 from minisentry.models import Issue
+from shop import jobs as shop_jobs
+from shop import urls as shop_urls
 
 HOURS_OF_HISTORY = 24
-SHOP_DIR = Path(__file__).resolve().parents[2] / "demo" / "shop"
-
-
-def import_shop():
-    """The demo shop as a top-level package (``shop``, or ``demo_shop`` when ``shop`` is taken)."""
-    existing = sys.modules.get("shop")
-    if existing is not None and Path(existing.__file__).resolve().parent == SHOP_DIR:
-        return existing
-    name = "shop" if existing is None and importlib.util.find_spec("shop") is None else "demo_shop"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, SHOP_DIR / "__init__.py",
-                                                      submodule_search_locations=[str(SHOP_DIR)])
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-shop = import_shop()
-shop_urls = importlib.import_module(f"{shop.__name__}.urls")
-shop_jobs = importlib.import_module(f"{shop.__name__}.jobs")
 CUSTOMERS = 40  # the demo requests come from this many customers
 
 
@@ -91,7 +67,7 @@ class Command(BaseCommand):
     def init_sdk(self, release: str, environment: str, before_send) -> None:
         sentry_sdk.init(
             dsn=None, before_send=before_send, release=release, environment=environment,
-            server_name="web-1", include_local_variables=True, in_app_include=[shop.__name__],
+            server_name="web-1", include_local_variables=True, in_app_include=["shop"],
             integrations=[DjangoIntegration(), LoggingIntegration(level=logging.INFO, event_level=logging.WARNING)],
         )
 
