@@ -3,6 +3,8 @@
 Everything read from the event is validated here; nothing downstream sees raw input except
 the blob itself, which is the snapshot byte for byte, less what server-side scrubbing replaced
 (then it is the scrubbed event, serialized again, legacy interface keys renamed to modern ones).
+An event whose legacy key was shadowed by its modern key is always stored as the modern event:
+the dropped value was never scrubbed.
 """
 
 import logging
@@ -69,16 +71,19 @@ def prepare(payload: bytes | dict, keep: Callable[[str], bool] | None = None) ->
     see ``scrubbing.survey``); otherwise it is parsed back, so that grouping, scrubbing and the
     index read exactly what is stored."""
     event = grouping = quiet = None
+    dropped = False  # a legacy key's value shadowed by a modern key's: the snapshot holds it unscrubbed
     if isinstance(payload, dict):
         given = payload
         if keep is not None:
-            grouping = cached_grouping(event := legacy.modernize(given))
+            event, dropped = legacy.modernized(given)
+            grouping = cached_grouping(event)
             if not keep(grouping.hashes[0]):
                 return prepare_counts(event, grouping, given)
             keep = None  # kept
         payload, written = codec.snapshot(given)
         if written:
-            event = legacy.modernize(given) if event is None else event
+            if event is None:
+                event, dropped = legacy.modernized(given)
             quiet = scrubbing.survey(given, event, payload)
         if quiet is None:  # not plain JSON: what is stored is read back
             event = grouping = None
@@ -86,14 +91,16 @@ def prepare(payload: bytes | dict, keep: Callable[[str], bool] | None = None) ->
         event = codec.loads(payload)
         if not isinstance(event, dict):
             raise ValueError(f"an event must be a JSON object, not {type(event).__name__}")
-        event = legacy.modernize(event)  # older SDKs' keys: scrubbed, titled and grouped like modern events
+        event, dropped = legacy.modernized(event)  # older SDKs' keys: scrubbed, titled, grouped as modern ones
     if keep is not None:
         grouping = cached_grouping(event)
         if not keep(grouping.hashes[0]):
             return prepare_counts(event, grouping, payload)
     if not quiet and scrubbing.scrub(event, payload):
-        payload = codec.dumps(event)  # only then: the common path stores the snapshot as it came
+        payload = codec.dumps(event)  # the common path stores the snapshot as it came
         grouping = None  # scrubbing may have replaced text that grouping reads
+    elif dropped:
+        payload = codec.dumps(event)
     record = index_fields(event, grouping or cached_grouping(event))
     record.payload, record.blob = payload, dictionaries.compress(payload)
     return record
