@@ -253,8 +253,11 @@ def _frame_culprit(event: dict) -> str:
 
 
 def tags(event: dict) -> list[tuple[str, str]]:
-    """The event's own tags plus the ones Sentry derives (level, environment, release…), de-duplicated."""
-    pairs = [("user", user_key(event))]  # the derived user, as Sentry's sentry:user, before any own tag
+    """The event's own tags plus the ones Sentry derives (level, environment, release…), de-duplicated.
+
+    ``user`` is the derived user only (Sentry's ``sentry:user``, from the ``user`` interface): an own
+    ``user`` tag is dropped, as Relay drops it, so that it never counts as a user affected."""
+    pairs = []
     raw = event.get("tags")
     if isinstance(raw, dict):
         pairs.extend(raw.items())
@@ -278,7 +281,8 @@ def tags(event: dict) -> list[tuple[str, str]]:
     request = event.get("request")
     if isinstance(request, dict) and isinstance(request.get("url"), str):
         pairs.append(("url", request["url"]))
-    seen, result = set(), []
+    user = text(user_key(event), 200)
+    seen, result = {"user"}, [("user", user)] if user else []
     for key, value in pairs:
         key, value = text(key, 32).strip(), text(value, 200)
         if key and value and key not in seen and len(result) < MAX_TAGS:
