@@ -93,7 +93,7 @@ class Sampler:
                     table = self._move(key, self._storms, self._calm)
         window[1] += 1
         over = window[1] - events_per_minute
-        if over > 0 and table is self._calm:
+        if over > 0 and window[1] > 1 and table is self._calm:  # a storm (more than one event in its window)
             self._move(key, self._calm, self._storms)
         return window[1] == 1 or over <= 0 or over % keep_one_in == 0
 

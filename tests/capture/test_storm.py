@@ -196,3 +196,10 @@ def test_a_kept_event_is_stored_as_without_the_sampler(event, path):
     kept = prepare(payload if path == "json" else copy.deepcopy(event), keep=lambda primary_hash: True)
     alone = prepare(payload)
     assert (kept.payload, kept.hashes, kept.tags, kept.title) == (alone.payload, alone.hashes, alone.tags, alone.title)
+
+
+def test_with_no_rate_a_flood_of_single_events_does_not_evict_a_storm():
+    sampler = storm.Sampler(clock=lambda: 1000.0)
+    assert [sampler.keep("storm", 0, 10) for _ in range(10)] == [True] + [False] * 8 + [True]
+    assert all(sampler.keep(f"new {i}", 0, 10) for i in range(2 * storm.MAX_ISSUES))
+    assert sum(sampler.keep("storm", 0, 10) for _ in range(100)) == 10

@@ -3,16 +3,19 @@ batch, in later batches (other transactions, as from other processes), and besid
 
 import copy
 import io
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 from django.db.models import Sum
 
 from minisentry.backends import get_backend
 from minisentry.models import Counter, Event, Issue, IssueHourlyCount, IssueTag
 from minisentry.processing import codec
 from minisentry.processing.prepare import prepare
+from minisentry.storage import index
 from minisentry.storage.save import save
 
 from ..uihelpers import message_event
@@ -51,3 +54,25 @@ def test_cleanup_forgets_the_ids_of_old_sampled_out_events(db):
     call_command("minisentry_cleanup", "--max-age-days", "30", "--compact-below", "0", stdout=io.StringIO())
     save(get_backend(), [counted(old, "json")])  # past retention: a new event as far as counts go
     assert Issue.objects.get().event_count == 3
+
+
+def test_of_two_writers_counting_one_id_only_one_counts_it(transactional_db):
+    """Writer B inserts the id while writer A's transaction, which inserted it, is still open:
+    whether B waits for A's commit (PostgreSQL's row lock, SQLite's write lock) or comes after it,
+    B counts nothing."""
+    record = counted(message_event("tea"), "json")
+    results = {}
+
+    def writer_b():
+        try:
+            with index.write_transaction(index.database()) as connection:
+                results["b"] = index.count_once(connection, [record])
+        finally:
+            connections.close_all()
+
+    with index.write_transaction(index.database()) as connection:
+        results["a"] = index.count_once(connection, [record])
+        b = threading.Thread(target=writer_b)
+        b.start()
+    b.join(30)
+    assert results == {"a": {record.event_id}, "b": set()}
