@@ -144,6 +144,17 @@ class Event(models.Model):
         return get_backend_for_kind(segment.kind).load(segment.key, self.blob_offset, self.blob_size)
 
 
+class SampledEvent(models.Model):
+    """An event an error storm counted without a row or a blob: its id, so that it counts once
+    however often it is sent. Forgotten with the events past ``max_age_days`` (``minisentry_cleanup``)."""
+
+    event_id = EventIdField(primary_key=True)
+    timestamp = EventTimeField()
+
+    def __str__(self) -> str:
+        return self.event_id
+
+
 class Segment(models.Model):
     """One blob holding a batch's events as consecutive, independent zstd frames."""
 

@@ -16,7 +16,7 @@ from .. import conf
 from ..backends import BaseBackend, BlobMissing, get_backend
 from ..backends.base import chunked
 from ..fields import UTCDay
-from ..models import Event, Segment
+from ..models import Event, SampledEvent, Segment
 from ..storage.blobkeys import EVENT_KEY_RE, SEGMENT_KEY_RE, blob_key, segment_written
 from ..storage.index import database, write_transaction
 from ..storage.segments import delete_blobs, release
@@ -34,6 +34,12 @@ def defaults() -> dict:
 
 def older_than(days: float) -> QuerySet:
     return Event.objects.filter(timestamp__lt=timezone.now() - timedelta(days=days))
+
+
+def forget_sampled(days: float) -> int:
+    """Forget the ids of sampled-out events older than ``days`` (a copy sent again counts anew, as
+    the copy of a deleted event is stored anew); how many were forgotten."""
+    return SampledEvent.objects.filter(timestamp__lt=timezone.now() - timedelta(days=days)).delete()[0]
 
 
 def beyond_per_issue(keep: int) -> Iterator[tuple[int, QuerySet]]:

@@ -4,7 +4,9 @@ Relay reads ``sentry.interfaces.Exception`` as ``exception`` (its ``legacy_alias
 Sentry also accepted the interfaces' import paths (``sentry.interfaces.stacktrace.Stacktrace``,
 its ``SENTRY_INTERFACES``), and a few values had older shapes: an exception, breadcrumb or thread
 list without ``{"values": ...}``, a message as a plain string. :func:`modernize` is pure: it
-returns a new event (sharing the untouched values) and leaves its argument alone.
+returns a new event (sharing the untouched values) and leaves its argument alone. A legacy value
+beside its modern key is dropped (the modern one wins); :func:`modernized` says when that happened,
+since the event's JSON then holds a value the modern event does not (and scrubbing does not see).
 """
 
 from .security import with_report_summary
@@ -44,7 +46,13 @@ SECURITY_REPORTS = ("csp", "hpkp", "expectct", "expectstaple")
 
 def modernize(event: dict) -> dict:
     """``event`` with legacy keys and shapes made modern; the modern key wins where both are given."""
+    return modernized(event)[0]
+
+
+def modernized(event: dict) -> tuple[dict, bool]:
+    """:func:`modernize`'s event, and whether a legacy key's value was dropped (shadowed by a modern one)."""
     event, meta = dict(event), dict(event["_meta"]) if isinstance(event.get("_meta"), dict) else None
+    dropped = False
     for legacy, modern in ALIASES.items():
         if legacy in event:
             value = event.pop(legacy)
@@ -52,6 +60,10 @@ def modernize(event: dict) -> dict:
                 event[modern] = value
                 if meta is not None and legacy in meta:
                     meta[modern] = meta.pop(legacy)
+            else:
+                dropped = True
+                if meta is not None:
+                    meta.pop(legacy, None)
     if isinstance(event.get("message"), str) and event.get("logentry") is None:
         event["logentry"] = {"formatted": event.pop("message")}
         if meta is not None and "message" in meta:
@@ -72,7 +84,7 @@ def modernize(event: dict) -> dict:
         csp["effective_directive"] = next(iter(csp["violated_directive"].split()), "")  # Firefox sends none
     if meta is not None:
         event["_meta"] = meta
-    return with_report_summary(event)
+    return with_report_summary(event), dropped
 
 
 def move_stacktrace_into_lone_exception(event: dict) -> None:

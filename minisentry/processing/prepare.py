@@ -3,6 +3,8 @@
 Everything read from the event is validated here; nothing downstream sees raw input except
 the blob itself, which is the snapshot byte for byte, less what server-side scrubbing replaced
 (then it is the scrubbed event, serialized again, legacy interface keys renamed to modern ones).
+An event whose legacy key was shadowed by its modern key is always stored as the modern event:
+the dropped value was never scrubbed.
 """
 
 import logging
@@ -14,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from ..grouping import Grouping
 from ..grouping.cache import cached_grouping
-from ..models import Level
+from ..models import Event, Issue, IssueTag, Level
 from ..storage.blobkeys import blob_key
 from . import codec, dictionaries, legacy, scrubbing
 from .users import user_key
@@ -24,9 +26,22 @@ logger = logging.getLogger("minisentry")
 MAX_TAGS = 50
 EVENT_ID_RE = re.compile(r"[0-9a-fA-F]{32}|[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 LEVELS = frozenset(Level.values)
-# What a sampled-out event's index fields read (see prepare_counts): top-level values, the
-# exceptions less their stack traces, and parts of two objects. Grouping may read the first three.
-GROUPING_TEXT = frozenset({"exception", "logentry", "message"})
+MAX_MESSAGE = 1000  # of Issue.message (text), what search reads
+
+
+def column_length(name: str) -> int:
+    """The narrowest of the ``Event`` and ``Issue`` columns called ``name`` (a value may go to both)."""
+    return min(f.max_length for model in (Event, Issue) for f in model._meta.concrete_fields
+               if f.name == name and f.max_length)
+
+
+LENGTH = {name: column_length(name) for name in ("level", "platform", "environment", "release", "server_name",
+                                                 "transaction", "title", "culprit", "grouped_by", "user")}
+TAG_KEY, TAG_VALUE = (IssueTag._meta.get_field(name).max_length for name in ("key", "value"))
+# What a sampled-out event's index fields read (see sample): top-level values, the exceptions
+# less their stack traces, and parts of two objects. Grouping reads the first two (and, with a
+# fingerprint, any of them) beside the exceptions: the text scrubbing may change.
+TEXT = ("logentry", "message")
 INDEXED = ("logentry", "message", "level", "environment", "release", "server_name", "transaction", "logger",
            "culprit", "tags", "user")
 INDEXED_PARTS = {"request": ("url", "env"), "contexts": ("runtime", "browser", "os")}
@@ -62,23 +77,26 @@ def prepare(payload: bytes | dict, keep: Callable[[str], bool] | None = None) ->
     """Parse, validate, scrub, group and compress one snapshot (JSON bytes, or an event dict the
     writer serializes here). Raises ValueError if it is not an event.
 
-    ``keep`` (the storm sampler, see ``capture.storm``) is asked first with the event's primary
-    hash; an event it does not keep is only counted (:func:`prepare_counts`). An event dict the
-    sampler drops is neither serialized nor parsed: nothing of it is stored. A dict kept is
+    ``keep`` (the storm sampler, see ``capture.storm``) is asked first with the primary hash of
+    the issue as it is stored (:func:`sample`); an event it does not keep is only counted. An
+    event dict the sampler drops is not serialized whole: nothing of it is stored. A dict kept is
     serialized once and read as it is when it is plain JSON (what the SDK hands over always is:
     see ``scrubbing.survey``); otherwise it is parsed back, so that grouping, scrubbing and the
     index read exactly what is stored."""
     event = grouping = quiet = None
+    dropped = False  # a legacy key's value shadowed by a modern key's: the snapshot holds it unscrubbed
     if isinstance(payload, dict):
         given = payload
         if keep is not None:
-            grouping = cached_grouping(event := legacy.modernize(given))
-            if not keep(grouping.hashes[0]):
-                return prepare_counts(event, grouping, given)
+            event, dropped = legacy.modernized(given)
+            counted, grouping = sample(event, given, keep)
+            if counted is not None:
+                return counted
             keep = None  # kept
         payload, written = codec.snapshot(given)
         if written:
-            event = legacy.modernize(given) if event is None else event
+            if event is None:
+                event, dropped = legacy.modernized(given)
             quiet = scrubbing.survey(given, event, payload)
         if quiet is None:  # not plain JSON: what is stored is read back
             event = grouping = None
@@ -86,14 +104,16 @@ def prepare(payload: bytes | dict, keep: Callable[[str], bool] | None = None) ->
         event = codec.loads(payload)
         if not isinstance(event, dict):
             raise ValueError(f"an event must be a JSON object, not {type(event).__name__}")
-        event = legacy.modernize(event)  # older SDKs' keys: scrubbed, titled and grouped like modern events
-    if keep is not None:
-        grouping = cached_grouping(event)
-        if not keep(grouping.hashes[0]):
-            return prepare_counts(event, grouping, payload)
+        event, dropped = legacy.modernized(event)  # older SDKs' keys: scrubbed, titled, grouped as modern ones
+        if keep is not None:
+            counted, grouping = sample(event, payload, keep)
+            if counted is not None:
+                return counted
     if not quiet and scrubbing.scrub(event, payload):
         payload = codec.dumps(event)  # only then: the common path stores the snapshot as it came
         grouping = None  # scrubbing may have replaced text that grouping reads
+    elif dropped:
+        payload = codec.dumps(event)
     record = index_fields(event, grouping or cached_grouping(event))
     record.payload, record.blob = payload, dictionaries.compress(payload)
     return record
@@ -101,53 +121,69 @@ def prepare(payload: bytes | dict, keep: Callable[[str], bool] | None = None) ->
 
 def index_fields(event: dict, grouping: Grouping) -> EventRecord:
     """The record of a scrubbed event, without its payload and blob."""
-    level = text(event.get("level"), 16).lower()
+    level = text(event.get("level"), LENGTH["level"]).lower()
     event_tags = tags(event)
     return EventRecord(
         event_id=event_id(event.get("event_id")),
         timestamp=timestamp(event.get("timestamp")),
         level=level if level in LEVELS else Level.ERROR,
-        platform=text(event.get("platform"), 32),
-        environment=text(event.get("environment"), 64),
-        release=text(event.get("release"), 200),
-        server_name=text(event.get("server_name"), 128),
-        transaction=text(event.get("transaction"), 200),
+        platform=text(event.get("platform"), LENGTH["platform"]),
+        environment=text(event.get("environment"), LENGTH["environment"]),
+        release=text(event.get("release"), LENGTH["release"]),
+        server_name=text(event.get("server_name"), LENGTH["server_name"]),
+        transaction=text(event.get("transaction"), LENGTH["transaction"]),
         title=title(event),
         culprit=culprit(event),
-        message=text(message(event), 1000),
+        message=text(message(event), MAX_MESSAGE),
         hashes=grouping.hashes,
-        grouped_by=text(grouping.description, 255),
+        grouped_by=text(grouping.description, LENGTH["grouped_by"]),
         tags=event_tags,
         user=tag_value(event_tags, "user"),
     )
 
 
-def prepare_counts(event: dict, grouping: Grouping, payload: bytes | dict) -> EventRecord:
-    """A sampled-out event's record: its index fields, no blob, ``sampled`` set.
+def sample(event: dict, payload: bytes | dict, keep: Callable[[str], bool]) -> tuple[EventRecord | None, Grouping]:
+    """The storm sampler ``keep``'s verdict on ``event`` (modern, not yet scrubbed): ``(None, its
+    grouping)`` when kept, else ``(its record to count, grouping)``: index fields, no blob,
+    ``sampled`` set; ``payload`` is kept only to spool the event should storing fail.
 
-    Only what the index reads is scrubbed: a view of the event without stack frames, request
-    bodies and headers, breadcrumbs or extra (the rest is never stored). Grouping, done on the
-    event as it came, is done again on the view when scrubbing replaced text it may read (the
-    exception values and the message; with a fingerprint, anything its variables may name).
-    ``payload`` is kept only to spool the event should storing fail."""
+    The sampler is asked with the primary hash of the issue as it is stored, grouped after
+    scrubbing what grouping reads of text (exceptions less their stack traces, the message;
+    with a fingerprint, what the index reads). A counted event's index fields are read from a
+    scrubbed copy of what the index reads (:func:`scrubbed_view`): the rest is never stored."""
+    fingerprinted = "fingerprint" in event  # its variables may name anything the index reads
+    view = scrubbed_view(event, INDEXED if fingerprinted else TEXT, fingerprinted)
+    grouping = cached_grouping(view)
+    if keep(grouping.hashes[0]):
+        return None, grouping
+    if not fingerprinted:
+        view = scrubbed_view(event, INDEXED, True)
+    record = index_fields(view, grouping)
+    record.payload, record.sampled = payload, True
+    return record, grouping
+
+
+def scrubbed_view(event: dict, keys: tuple[str, ...], parts: bool) -> dict:
+    """``event`` under a scrubbed copy of its ``keys``, its exceptions less their stack traces
+    (given back after scrubbing: grouping reads their code, which is never scrubbed) and, with
+    ``parts``, a few values of two objects. The copy is made through JSON: the event keeps its
+    values, and what is read of them is what the stored path reads."""
     excs = exceptions(event)
-    lite = [{key: value for key, value in exc.items() if key != "stacktrace"} for exc in excs]
-    view = {key: event[key] for key in INDEXED if key in event}
-    if lite:
-        view["exception"] = {"values": lite}
-    for name, keys in INDEXED_PARTS.items():
+    view = {key: event[key] for key in keys if key in event}
+    if excs:
+        view["exception"] = {"values": [{k: v for k, v in exc.items() if k != "stacktrace"} for exc in excs]}
+    for name, names in INDEXED_PARTS.items() if parts else ():
         if isinstance(event.get(name), dict):
-            view[name] = {key: event[name][key] for key in keys if key in event[name]}
-    regroup = False
-    if scrubbing.scrub(view):  # its notes in view["_meta"] say under which keys it replaced text
-        regroup = "fingerprint" in event or not GROUPING_TEXT.isdisjoint(view["_meta"])
-    for exc, original in zip(lite, excs):
+            view[name] = {key: event[name][key] for key in names if key in event[name]}
+    if not view:
+        return event
+    data = codec.dumps(view)
+    view = codec.loads(data)
+    scrubbing.scrub(view, data)
+    for exc, original in zip(view.get("exception", {}).get("values", ()), excs):
         if "stacktrace" in original:
             exc["stacktrace"] = original["stacktrace"]
-    view = {**event, **view}
-    record = index_fields(view, cached_grouping(view) if regroup else grouping)
-    record.payload, record.sampled = payload, True
-    return record
+    return {**event, **view}
 
 
 def text(value, limit: int) -> str:
@@ -203,7 +239,7 @@ def message(event: dict) -> str:
     if isinstance(msg, str) and msg:
         return msg
     excs = exceptions(event)
-    return text(excs[-1].get("value"), 1000) if excs else ""
+    return text(excs[-1].get("value"), MAX_MESSAGE) if excs else ""
 
 
 def title(event: dict) -> str:
@@ -211,20 +247,20 @@ def title(event: dict) -> str:
     excs = exceptions(event)
     if excs:
         exc = excs[-1]
-        kind, value = text(exc.get("type"), 128), text(exc.get("value"), 255)
+        kind, value = text(exc.get("type"), 128), text(exc.get("value"), LENGTH["title"])
         first_line = value.strip().splitlines()[0] if value.strip() else ""
         result = f"{kind}: {first_line}" if kind and first_line else kind or first_line
     else:
         msg = message(event).strip()
         result = msg.splitlines()[0] if msg else ""
-    return text(result or "<unlabeled event>", 255)
+    return text(result or "<unlabeled event>", LENGTH["title"])
 
 
 def culprit(event: dict) -> str:
     """Where it happened: the SDK's culprit, else the last in-app frame, else transaction or logger."""
     for candidate in (event.get("culprit"), _frame_culprit(event), event.get("transaction"), event.get("logger")):
         if isinstance(candidate, str) and candidate:
-            return text(candidate, 255)
+            return text(candidate, LENGTH["culprit"])
     return ""
 
 
@@ -246,14 +282,17 @@ def _frame_culprit(event: dict) -> str:
 
 
 def tags(event: dict) -> list[tuple[str, str]]:
-    """The event's own tags plus the ones Sentry derives (level, environment, release…), de-duplicated."""
-    pairs = [("user", user_key(event))]  # the derived user, as Sentry's sentry:user, before any own tag
+    """The event's own tags plus the ones Sentry derives (level, environment, release…), de-duplicated.
+
+    ``user`` is the derived user only (Sentry's ``sentry:user``, from the ``user`` interface): an own
+    ``user`` tag is dropped, as Relay drops it, so that it never counts as a user affected."""
+    pairs = []
     raw = event.get("tags")
     if isinstance(raw, dict):
         pairs.extend(raw.items())
     elif isinstance(raw, list):
         pairs.extend(tuple(p) for p in raw if isinstance(p, (list, tuple)) and len(p) == 2)
-    level = text(event.get("level"), 16).lower()
+    level = text(event.get("level"), LENGTH["level"]).lower()
     pairs.append(("level", level if level in LEVELS else Level.ERROR))
     for key in ("environment", "release", "server_name", "transaction", "logger"):
         pairs.append((key, event.get(key)))
@@ -271,9 +310,10 @@ def tags(event: dict) -> list[tuple[str, str]]:
     request = event.get("request")
     if isinstance(request, dict) and isinstance(request.get("url"), str):
         pairs.append(("url", request["url"]))
-    seen, result = set(), []
+    user = text(user_key(event), min(LENGTH["user"], TAG_VALUE))
+    seen, result = {"user"}, [("user", user)] if user else []
     for key, value in pairs:
-        key, value = text(key, 32).strip(), text(value, 200)
+        key, value = text(key, TAG_KEY).strip(), text(value, TAG_VALUE)
         if key and value and key not in seen and len(result) < MAX_TAGS:
             seen.add(key)
             result.append((key, value))

@@ -37,8 +37,9 @@ class Names(Protocol):
 def survey(given: dict, event: dict, names: Names | None, filterable) -> bool | None:
     """None if ``given`` is not plain JSON; else whether scrubbing ``event`` (``given`` made modern by
     ``legacy.modernize``) would replace nothing but card numbers (True when ``names`` is None: no
-    scrubbing). ``modernize`` keeps ``given``'s values under the same or modern names: ``given`` is
-    looked through, ``event`` only for the names that matter at its top and in its request."""
+    scrubbing). ``modernize`` keeps ``given``'s values under the same or modern names, or drops a legacy
+    one shadowed by its modern key (the writer then stores ``event``'s JSON, never ``given``'s):
+    ``given`` is looked through, ``event`` only for the names that matter at its top and in its request."""
     if type(given) is not dict:
         return None
     keys, every_dict, every_list, seen, count = set(), [], [], {id(given)}, 1

@@ -17,7 +17,8 @@ It follows Relay's legacy data scrubbing (``relay-pii``: ``DataScrubbingConfig``
   ``connect.sid``.
 - ``@creditcard:filter``: card numbers anywhere in strings — 13 to 19 digits, grouped by single spaces or
   dashes, starting like a payment card (2–6, as Relay's ``CREDITCARD_REGEX`` prefixes do), and, unlike
-  Relay, passing the Luhn check, which spares most other long numbers.
+  Relay, passing the Luhn check, which spares most other long numbers. Not in the user's ``id``: numeric
+  ids pass the check one in ten, and filtered ids would all count as one user affected.
 - ``safe_fields`` (Relay's ``exclude_fields``): keys whose values are never scrubbed.
 
 Not scrubbed: the SDK's own bookkeeping (``modules``, ``sdk``, ``debug_meta``, ``fingerprint``, ``_meta``),
@@ -56,7 +57,7 @@ CODE_FIELDS = frozenset({
 NOT_SCRUBBED = frozenset({"_meta", "modules", "sdk", "debug_meta", "fingerprint"})
 SPECIAL_KEYS = QUERY_KEYS | {"cookies", "frames"}
 SECRET, SAFE, SPECIAL = 1, 2, 4  # key codes
-OTHER, EVENT, REQUEST, FRAMES, FRAME, COOKIES = range(6)  # kinds of container; OTHER needs no special care
+OTHER, EVENT, REQUEST, FRAMES, FRAME, COOKIES, USER = range(7)  # kinds of container; OTHER needs no special care
 
 # A digit run in card-number shapes, not inside a word: 13-19 digits, or 2-5 groups of 3-6 digits apart by
 # one space or dash. Each group's length is forced by the separator after it, so backtracking is bounded
@@ -256,7 +257,7 @@ class Scrubber:
             target[slot] = FILTERED
             notes.append((where, PASSWORD if code & SECRET else ANYTHING, _length(value)))
         elif isinstance(value, str):
-            self._string(target, slot, value, name, kind, where, notes, cards)
+            self._string(target, slot, value, name, kind, where, notes, cards and not (kind == USER and name == "id"))
         elif value and isinstance(value, (dict, list)):
             stack.append((value, where, _kind(name, kind)))
 
@@ -344,7 +345,9 @@ def _kind(name: str, kind: int) -> int:
         return COOKIES
     if name == "frames":
         return FRAMES
-    return REQUEST if kind == EVENT and name == "request" else OTHER
+    if kind == EVENT:
+        return REQUEST if name == "request" else USER if name == "user" else OTHER
+    return OTHER
 
 
 def _urlish(name: str) -> bool:

@@ -7,9 +7,12 @@ atomic SQL, the batch's issue rows are locked first in id order (so writers neve
 issues are created under a lock, so many writer processes can share one database exactly.
 
 Sampled-out records (an error storm, see ``capture.storm``) count on their issue like the others
-but get no row: they add to ``Issue.sampled_out`` and to the ``sampled_out`` counter.
+but get no row: they add to ``Issue.sampled_out`` and to the ``sampled_out`` counter, and their ids
+to ``SampledEvent`` (``INSERT … ON CONFLICT DO NOTHING RETURNING``: of two writers counting one id,
+only the one that inserted it counts it), so that an event counts once however often it is sent.
 """
 
+import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
@@ -20,11 +23,12 @@ from django.db import connections, router, transaction
 from django.db.models import F, Model
 
 from ..fields import id_to_db, time_to_db
-from ..models import Counter, Event, Issue, IssueHourlyCount, IssueTag
+from ..models import Counter, Event, Issue, IssueHourlyCount, IssueTag, SampledEvent
 from ..processing.prepare import EventRecord
 from .issues import db_value, resolve_issues, update_issues
 
 MAX_PARAMS = 30_000  # per statement: SQLite allows 32,766, PostgreSQL 65,535
+RETURNING = sqlite3.sqlite_version_info >= (3, 35)  # SQLite's INSERT … RETURNING
 
 
 def database() -> str:
@@ -80,19 +84,25 @@ def copy(connection, model: type[Model], columns: Sequence[str], rows: list[tupl
 
 
 def known_event_ids(event_ids: Iterable[str], using: str) -> set[str]:
-    """The ids among ``event_ids`` already indexed, by plain SQL: ``= ANY(array)`` on PostgreSQL,
-    ``IN (…)`` elsewhere (the ORM's ``pk__in`` cost ~10 µs an id, for each batch twice)."""
+    """The ids among ``event_ids`` already indexed or counted (``Event``, ``SampledEvent``), by plain
+    SQL: ``= ANY(array)`` on PostgreSQL, ``IN (…)`` elsewhere (the ORM's ``pk__in`` cost ~10 µs an
+    id, for each batch twice)."""
     connection, field = connections[using], Event._meta.pk
     values = [field.get_db_prep_value(v, connection) for v in dict.fromkeys(event_ids)]
     if not values:
         return set()
-    column = connection.ops.quote_name(field.column)
-    select = f"SELECT {column} FROM {connection.ops.quote_name(Event._meta.db_table)} WHERE {column}"
+    quote, column = connection.ops.quote_name, connection.ops.quote_name(field.column)
     if connection.vendor == "postgresql":
-        statements = [(f"{select} = ANY(%s)", [values])]
+        chunks = [(f"{column} = ANY(%s)", [values])]
     else:
-        chunks = [values[start:start + MAX_PARAMS] for start in range(0, len(values), MAX_PARAMS)]
-        statements = [(f"{select} IN ({', '.join(['%s'] * len(chunk))})", chunk) for chunk in chunks]
+        size = MAX_PARAMS // 2
+        chunks = [(f"{column} IN ({', '.join(['%s'] * len(values[start:start + size]))})", values[start:start + size])
+                  for start in range(0, len(values), size)]
+    statements = [
+        (" UNION ALL ".join(f"SELECT {column} FROM {quote(model._meta.db_table)} WHERE {where}"
+                            for model in (Event, SampledEvent)), params * 2)
+        for where, params in chunks
+    ]
     found = set()
     with connection.cursor() as cursor:
         for sql, params in statements:
@@ -126,6 +136,9 @@ def store(records: Sequence[EventRecord], backend: str, segment: Model | None = 
             if record.event_id not in known:
                 fresh.setdefault(record.event_id, record)
         records = list(fresh.values())
+        if any(r.sampled for r in records):
+            first = count_once(connection, [r for r in records if r.sampled])
+            records = [r for r in records if not r.sampled or r.event_id in first]
         result = Stored(records=[r for r in records if not r.sampled])
         result.sampled_out = len(records) - len(result.records)
         if not records:
@@ -150,6 +163,28 @@ def store(records: Sequence[EventRecord], backend: str, segment: Model | None = 
         if result.sampled_out:
             upsert_add(connection, Counter, ("name",), "value", {("sampled_out",): result.sampled_out})
     return result
+
+
+def count_once(connection, records: list[EventRecord]) -> set[str]:
+    """Record the ids of sampled-out ``records`` in ``SampledEvent``; the ids this transaction
+    recorded first (another writer may have recorded one since this one looked them up)."""
+    if connection.vendor != "postgresql" and not (connection.vendor == "sqlite" and RETURNING):
+        # one writer at a time (SQLite's write lock), or no RETURNING: the ids were looked up in this transaction
+        SampledEvent.objects.using(connection.alias).bulk_create(
+            (SampledEvent(event_id=r.event_id, timestamp=r.timestamp) for r in records), ignore_conflicts=True)
+        return {r.event_id for r in records}
+    quote, field, time = connection.ops.quote_name, SampledEvent._meta.pk, SampledEvent._meta.get_field("timestamp")
+    head = f"INSERT INTO {quote(SampledEvent._meta.db_table)} ({quote(field.column)}, {quote(time.column)}) VALUES "
+    tail = f" ON CONFLICT ({quote(field.column)}) DO NOTHING RETURNING {quote(field.column)}"
+    to_id, to_time = id_to_db(connection), time_to_db(connection)
+    rows = [(to_id(r.event_id), to_time(r.timestamp)) for r in records]
+    first = set()
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), MAX_PARAMS // 2):
+            chunk = rows[start:start + MAX_PARAMS // 2]
+            cursor.execute(head + ", ".join(["(%s, %s)"] * len(chunk)) + tail, [v for row in chunk for v in row])
+            first.update(field.from_db_value(row[0], None, connection) for row in cursor.fetchall())
+    return first
 
 
 def _insert_events(connection, records: list[EventRecord], issue_of: dict, backend: str,

@@ -1,5 +1,6 @@
 """Error storms: past the rate, events of an issue are counted exactly but stored one in N."""
 
+import copy
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -8,13 +9,16 @@ from django.db.models import Sum
 from django.test import override_settings
 
 import minisentry
+from minisentry.backends import get_backend
 from minisentry.capture import storm
 from minisentry.models import Counter, Event, Issue, IssueHourlyCount, IssueTag
 from minisentry.ops.stats import collect
 from minisentry.processing import codec
 from minisentry.processing.prepare import prepare
+from minisentry.storage.save import save
 
 from ..conftest import single_backend
+from ..processing.test_scrubbing import secret_event
 from ..uihelpers import exception_event, message_event
 
 STORM = {"events_per_minute": 50, "keep_one_in": 10}
@@ -112,15 +116,16 @@ def test_counted_events_index_what_stored_ones_do(event):
 
 
 @pytest.mark.parametrize("event", SECRET_EVENTS)
-def test_a_counted_event_dict_is_neither_serialized_nor_parsed(event, monkeypatch):
-    """The hook hands the writer the SDK's dict: counting it costs no JSON at all, and gives the
-    index fields its JSON would."""
+def test_a_counted_event_dict_is_not_serialized_whole(event, monkeypatch):
+    """The hook hands the writer the SDK's dict: counting it serializes only a copy of what the
+    index reads (never stack frames, breadcrumbs or extra), and gives the index fields its JSON would."""
     counted_from_json = prepare(codec.dumps(event), keep=lambda primary_hash: False)
-    calls = []
-    monkeypatch.setattr(codec, "dumps", lambda *a, **k: calls.append("dumps"))
-    monkeypatch.setattr(codec, "loads", lambda *a, **k: calls.append("loads"))
+    dumped, snapshot = [], codec.snapshot
+    monkeypatch.setattr(codec, "snapshot", lambda value: dumped.append(value) or snapshot(value))
     counted = prepare(event, keep=lambda primary_hash: False)
-    assert calls == [] and counted.sampled and not counted.blob
+    assert counted.sampled and not counted.blob and dumped
+    assert not any({"breadcrumbs", "extra", "modules", "sdk"} & set(value) for value in dumped)
+    assert "stacktrace" not in str(dumped)
     fields = ("event_id", "timestamp", "level", "title", "culprit", "message", "hashes", "grouped_by", "tags", "user")
     assert {f: getattr(counted, f) for f in fields} == {f: getattr(counted_from_json, f) for f in fields}
 
@@ -129,3 +134,72 @@ def test_sampled_events_keep_their_payload_to_be_spooled():
     """A counted record keeps its payload: should storing fail, the writer spools it."""
     payload = codec.dumps(message_event("x", event_id=uuid.uuid4().hex))
     assert prepare(payload, keep=lambda primary_hash: False).payload == payload
+
+
+def prepare_and_save(events: list[dict], path: str = "json"):
+    """The writer's steps for one batch, in this thread: prepare under the storm setting, then save."""
+    keep = storm.keeper()
+    records = [prepare(codec.dumps(e) if path == "json" else e, keep) for e in events]
+    return save(get_backend(), records)
+
+
+def order_failed(number: str, n: int) -> list[dict]:
+    return [message_event("x", logentry={"formatted": f"Order {number} failed"}) for _ in range(n)]
+
+
+@pytest.mark.parametrize("path", ["json", "dict"])
+@override_settings(MINISENTRY_STORM=STORM)
+def test_the_sampler_counts_an_issue_as_it_is_stored_after_scrubbing(db, frozen, path):
+    """A card number is scrubbed before grouping stores the issue: a flood of one card's message
+    must not sample out another issue that grouped alike before scrubbing."""
+    prepare_and_save(order_failed("4111111111111111", 200) + order_failed("1234567890127", 5), path)
+    counts = {i.title: (i.event_count, i.sampled_out, i.events.count()) for i in Issue.objects.all()}
+    assert counts == {"Order [Filtered] failed": (200, 135, 65), "Order 1234567890127 failed": (5, 0, 5)}
+
+
+@override_settings(MINISENTRY_STORM={"events_per_minute": 0, "keep_one_in": 10})
+def test_the_first_event_of_an_issue_is_always_stored(db, frozen):
+    prepare_and_save([message_event(name) for name in ("tea", "milk", "jam")] + burst(exception_event, 25))
+    stored = {i.title: (i.event_count, i.events.count()) for i in Issue.objects.all()}
+    assert stored == {"stock of tea is low": (1, 1), "stock of milk is low": (1, 1),
+                      "stock of jam is low": (1, 1), "ValueError: cart total is not a number": (25, 3)}
+
+
+def test_a_flood_of_new_issues_does_not_end_a_storm():
+    """10,000 new issues within the storm's minute: the storm's window is kept, its events still
+    sampled (one in ten), and the table stays bounded."""
+    sampler = storm.Sampler(clock=lambda: 1000.0)
+    assert sum(sampler.keep("storm", 50, 10) for _ in range(100)) == 55
+    assert all(sampler.keep(f"new {i}", 50, 10) for i in range(3 * storm.MAX_ISSUES))
+    assert sum(sampler.keep("storm", 50, 10) for _ in range(100)) == 10
+    assert sampler.tracked() <= 2 * storm.MAX_ISSUES
+
+
+def test_calm_issues_are_forgotten_least_recently_seen_first():
+    """An issue under the rate, seen now and then among a flood of new ones, keeps its window."""
+    sampler = storm.Sampler(clock=lambda: 1000.0)
+    for _ in range(3):
+        sampler.keep("steady", 30, 3)
+    for i in range(2 * storm.MAX_ISSUES):
+        sampler.keep(f"once {i}", 30, 3)
+        if i % 1000 == 0:
+            sampler.keep("steady", 30, 3)  # seen again: not the least recent
+    assert [sampler.keep("steady", 30, 3) for _ in range(8)] == [True] * 7 + [False]  # its 24th to 31st
+    assert sampler.tracked() <= 2 * storm.MAX_ISSUES
+
+
+@pytest.mark.parametrize("path", ["json", "dict"])
+@pytest.mark.parametrize("event", SECRET_EVENTS + [secret_event()])
+def test_a_kept_event_is_stored_as_without_the_sampler(event, path):
+    """Asking the sampler scrubs a copy: the event kept is scrubbed, noted and stored as ever."""
+    payload = codec.dumps(event)
+    kept = prepare(payload if path == "json" else copy.deepcopy(event), keep=lambda primary_hash: True)
+    alone = prepare(payload)
+    assert (kept.payload, kept.hashes, kept.tags, kept.title) == (alone.payload, alone.hashes, alone.tags, alone.title)
+
+
+def test_with_no_rate_a_flood_of_single_events_does_not_evict_a_storm():
+    sampler = storm.Sampler(clock=lambda: 1000.0)
+    assert [sampler.keep("storm", 0, 10) for _ in range(10)] == [True] + [False] * 8 + [True]
+    assert all(sampler.keep(f"new {i}", 0, 10) for i in range(2 * storm.MAX_ISSUES))
+    assert sum(sampler.keep("storm", 0, 10) for _ in range(100)) == 10

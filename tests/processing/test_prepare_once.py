@@ -109,3 +109,17 @@ def test_the_survey_says_whether_json_gives_the_value_back(value, plain):
     assert (prescan.survey(value, value, None, None) is not None) is plain
     if plain:
         assert orjson.loads(codec.dumps(value)) == value
+
+
+@pytest.mark.parametrize("verdict", [True, False])
+@pytest.mark.parametrize("name", [*HOSTILE, "cyclic-message"])
+def test_the_storm_sampler_reads_a_hostile_dict_safely(name, verdict):
+    """Asking the sampler scrubs a JSON copy of what it reads: a hostile dict (a cycle where the
+    index reads) neither hangs nor fails it, and an event kept is the one its JSON gives."""
+    body = {"logentry": {"formatted": "cyclic", "params": [cyclic]}} if name == "cyclic-message" else HOSTILE[name]
+    event = {"event_id": uuid.uuid4().hex, "timestamp": STAMP, **body}
+    from_bytes = prepare(codec.dumps(event), lambda primary_hash: verdict)
+    from_dict = prepare(event, lambda primary_hash: verdict)
+    assert from_dict.sampled is from_bytes.sampled is not verdict
+    if verdict:
+        assert fields(from_dict) == fields(from_bytes)

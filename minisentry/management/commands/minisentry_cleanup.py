@@ -53,6 +53,9 @@ class Command(BaseCommand):
             return
         if age is not None:
             self.purge(f"older than {age:g} days", [retention.older_than(age)])
+            if not dry_run:
+                forgotten = retention.forget_sampled(age)
+                self.stdout.write(f"Forgot {forgotten} sampled-out event id(s) older than {age:g} days.")
         if per_issue is not None:
             self.purge(f"beyond {per_issue} per issue", [qs for _, qs in retention.beyond_per_issue(per_issue)])
         if size is not None:
