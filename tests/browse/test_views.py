@@ -189,6 +189,17 @@ def test_bulk_actions_change_status(admin_client):
     assert response["Location"] == reverse("minisentry:issue_list")
 
 
+@pytest.mark.parametrize("bad", ["\u00b2", "1" * 30, "abc", "-3"])
+@pytest.mark.parametrize("action", ["resolve", "delete"])
+def test_bulk_actions_refuse_ids_that_are_not_ids(admin_client, bad, action):
+    store(message_event("TEA"))
+    pk = Issue.objects.get().pk
+    response = admin_client.post(reverse("minisentry:issue_action"), {"action": action, "issue": [pk, bad]})
+    assert response.status_code == 400
+    assert "Not an issue id" in response.content.decode()
+    assert Issue.objects.get().status == Issue.Status.UNRESOLVED
+
+
 def test_delete_asks_then_removes_rows_and_blobs(event, client_for):
     issue = issue_of(event)
     stored = Event.objects.get(event_id=event["event_id"])

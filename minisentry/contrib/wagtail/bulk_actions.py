@@ -2,14 +2,13 @@
 (checkboxes, the footer of action buttons, a confirmation page). Registered by ``hooks``."""
 
 from django.db import transaction
-from django.shortcuts import get_list_or_404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin.views.bulk_action import BulkAction
 from wagtail.admin.views.generic import PermissionCheckedMixin
 
 from minisentry.browse import queries
-from minisentry.browse.views import change_status
+from minisentry.browse.views import bad_ids, change_status
 from minisentry.models import Issue
 from minisentry.ops.deletion import delete_issues
 
@@ -27,9 +26,14 @@ class IssueBulkAction(PermissionCheckedMixin, BulkAction):
     template_name = "minisentry_wagtail/bulk_confirm.html"
     action_button_class = ""
 
-    @classmethod
-    def get_queryset(cls, model, object_ids):
-        return get_list_or_404(model, pk__in=[pk for pk in object_ids if str(pk).isdigit()])
+    def get(self, request, *args, **kwargs):
+        return self.refuse_bad_ids() or super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self.refuse_bad_ids() or super().post(request, *args, **kwargs)
+
+    def refuse_bad_ids(self):
+        return bad_ids([pk for pk in self.request.GET.getlist("id") if pk != "all"])
 
     def get_all_objects_in_listing_query(self, parent_id):
         listed = IssueFilterSet(queries.without_nuls(self.request.GET)).qs

@@ -89,7 +89,11 @@ def test_viewers_cannot_act_and_bad_ids_are_no_500(issues):
     viewer.post(bulk("resolve", *issues.values()))
     assert set(statuses().values()) == {"unresolved"}
     changer = client_of(editor("changer", VIEW, CHANGE))
-    assert changer.get(bulk("resolve", "abc", "1x")).status_code == 404
+    for bad in ("abc", "1x", "\u00b2", "1" * 30, "-1"):
+        for method in (changer.get, changer.post):
+            response = method(bulk("resolve", issues["TEA"], bad))
+            assert response.status_code == 400, bad
+            assert "Not an issue id" in response.content.decode()
     assert set(statuses().values()) == {"unresolved"}
 
 
