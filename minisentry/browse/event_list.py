@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ..backends import BlobMissing, InvalidBackendError
 from ..models import Event, Issue, IssueTag
 from ..processing.prepare import tags, title
-from .queries import KnownCountPaginator, ListTimeout, time_limit
+from .queries import ListTimeout, time_limit
 
 EVENTS_PER_PAGE = 50
 SCAN_LIMIT = 100  # newest events whose JSON a filter by a tag without a column reads
@@ -105,19 +105,18 @@ def choices(issue: Issue) -> dict[str, list[str]]:
 
 def events_context(issue: Issue, params) -> dict:
     """What the events list of ``issue`` shows for the query string ``params``: ``page``, ``filters``,
-    ``notices``, ``choices`` and the filters' own query string ``params`` (for the page links)."""
+    ``notices``, ``choices``, the filters' own query string ``params`` (for the page links) and, unfiltered,
+    ``stored`` (the stored events, counted up to ``MAX_FILTERED``: "10,000+" past it)."""
     filters = EventFilter.from_params(params)
     events = Event.objects.filter(issue=issue, **filters.columns).order_by("-timestamp", "-event_id")
-    number, notices = params.get("page"), []
-    if not filters.active:
-        page = KnownCountPaginator(events, EVENTS_PER_PAGE, count=issue.event_count).get_page(number)
-    elif pair := filters.scanned_tag:
+    number, notices, stored = params.get("page"), [], ""
+    if pair := filters.scanned_tag:
         found = scan(events, *pair)
         notices.append(_("%(key)s is not stored per event: searched the newest %(n)d events' JSON, "
                          "%(found)d have %(key)s:%(value)s.") % {
             "key": pair[0], "value": pair[1], "n": SCAN_LIMIT, "found": len(found)})
         page = Paginator(found, EVENTS_PER_PAGE).get_page(number)
-    else:
+    else:  # pages of the rows there are (not of Issue.event_count: sampled-out and deleted events have none)
         try:
             with time_limit(Event):
                 page = Paginator(events[:MAX_FILTERED], EVENTS_PER_PAGE).get_page(number)
@@ -125,7 +124,12 @@ def events_context(issue: Issue, params) -> dict:
         except ListTimeout:
             page = Paginator([], EVENTS_PER_PAGE).get_page(1)
             notices.append(_("The filter took too long and was stopped: narrow it down."))
-        if page.paginator.count >= MAX_FILTERED:
-            notices.append(_("Showing the newest %(n)s matching events.") % {"n": f"{MAX_FILTERED:,}"})
+        count = page.paginator.count
+        if count >= MAX_FILTERED:
+            shown = _("Showing the newest %(n)s matching events.") if filters.active else _(
+                "Showing the newest %(n)s stored events: filter them to reach older ones.")
+            notices.append(shown % {"n": f"{MAX_FILTERED:,}"})
+        if not filters.active and count < issue.event_count:
+            stored = f"{count:,}" if count < MAX_FILTERED else f"{MAX_FILTERED:,}+"
     return {"page": page, "filters": filters, "notices": notices, "choices": choices(issue),
-            "params": filters.params()}
+            "params": filters.params(), "stored": stored}

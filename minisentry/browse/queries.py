@@ -7,7 +7,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.core.paginator import Paginator
 from django.db import OperationalError, connections, router, transaction
 from django.db.models import Q, QuerySet, Window
 from django.db.models.functions import RowNumber
@@ -288,18 +287,6 @@ def event_neighbours(event: Event) -> dict[str, str | None]:
 
 def latest_event(issue: Issue) -> Event | None:
     return Event.objects.filter(issue=issue).order_by("-timestamp", "-event_id").first()
-
-
-class KnownCountPaginator(Paginator):
-    """A Paginator told its count (``Issue.event_count``) instead of running ``COUNT(*)``."""
-
-    def __init__(self, object_list, per_page, count: int, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self._known_count = count
-
-    @property
-    def count(self) -> int:
-        return self._known_count
 
 
 def recent_unresolved_count(hours: int = 24) -> int:

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from minisentry.browse import event_list
-from minisentry.models import Event
+from minisentry.models import Event, Issue
 
 from ..uihelpers import XSS, exception_event, issue_of, spread, store
 
@@ -113,3 +113,21 @@ def test_filter_values_are_escaped_and_odd_input_is_no_error(admin_client, names
     assert shown(response) == []
     assert shown(listing(admin_client, namespace, pk, tag=":", page="nonsense")) == shown(listing(
         admin_client, namespace, pk))
+
+
+@pytest.mark.parametrize("namespace", NAMESPACES)
+@pytest.mark.parametrize("sampled_out", [3994, 0])  # a storm sampled them out; a cleanup deleted them
+def test_pages_are_the_stored_events_not_the_count(admin_client, namespace, events, monkeypatch, sampled_out):
+    monkeypatch.setattr(event_list, "EVENTS_PER_PAGE", 4)
+    issue = issue_of(events[0])
+    Issue.objects.filter(pk=issue.pk).update(event_count=4000, sampled_out=sampled_out)
+    first = listing(admin_client, namespace, issue.pk)
+    html = " ".join(unescape(re.sub(r"<[^>]+>", " ", first.content.decode())).split())
+    assert "page 1 of 2" in html and "page 1 of 1000" not in html
+    assert "4,000 events stored 6 of 4,000 events" in html
+    last = listing(admin_client, namespace, issue.pk, page=2)
+    assert shown(last) == [events[1]["event_id"], events[0]["event_id"]]
+    assert shown(listing(admin_client, namespace, issue.pk, page=3)) == shown(last)  # past the end: the last page
+    monkeypatch.setattr(event_list, "MAX_FILTERED", 5)  # the bound of the count
+    html = " ".join(unescape(re.sub(r"<[^>]+>", " ", listing(admin_client, namespace, issue.pk).content.decode())).split())
+    assert "stored 5+ of 4,000 events" in html and "Showing the newest 5 stored events" in html
