@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from ..backends import BlobMissing, InvalidBackendError
 from ..models import Event, Issue, IssueTag
-from ..processing.prepare import tags, title
-from .queries import ListTimeout, time_limit
+from ..processing.prepare import tags
+from .queries import ListTimeout, column_length, time_limit
 
 EVENTS_PER_PAGE = 50
 SCAN_LIMIT = 100  # newest events whose JSON a filter by a tag without a column reads
@@ -25,6 +25,12 @@ CHOICES = 50  # suggested values per filter, the issue's most frequent ones
 # tag key -> Event column
 TAG_COLUMNS = {"user": "user", "release": "release", "environment": "environment", "server_name": "server_name",
                "level": "level", "transaction": "transaction"}
+
+
+# the longest value of each filter that can match: its column's length (a tag's key:value)
+LENGTHS = {"user": column_length(Event, "user"), "release": column_length(Event, "release"),
+           "environment": column_length(Event, "environment"), "server": column_length(Event, "server_name"),
+           "tag": column_length(IssueTag, "key") + 1 + column_length(IssueTag, "value") + 2}  # + ':' and quotes
 
 
 @dataclass(frozen=True)
@@ -40,7 +46,8 @@ class EventFilter:
 
     @classmethod
     def from_params(cls, params) -> "EventFilter":
-        return cls(**{f.name: params.get(f.name, "").replace("\x00", "").strip()[:200] for f in fields(cls)})
+        return cls(**{f.name: params.get(f.name, "").replace("\x00", "").strip()[:LENGTHS[f.name]]
+                      for f in fields(cls)})
 
     @property
     def tag_pair(self) -> tuple[str, str] | None:
@@ -76,13 +83,11 @@ class EventFilter:
 
 
 def event_tags(event: Event) -> dict[str, str] | None:
-    """The tags of a stored event as the issue's tag counts have them, with its title as
-    ``event.message``; ``None`` when its JSON is gone."""
+    """The tags of a stored event as the issue's tag counts have them; ``None`` when its JSON is gone."""
     try:
         data = event.load()
     except (BlobMissing, InvalidBackendError):
         return None
-    event.message = title(data)
     return dict(tags(data))
 
 

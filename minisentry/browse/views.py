@@ -99,6 +99,8 @@ def page_context(request, title: str, **context) -> dict:
 def issue_list(request):
     params = queries.without_nuls(request.GET).copy()
     filters = queries.IssueFilter.from_params(params)
+    if event_id := queries.searched_event(filters.search):
+        return redirect(DJANGO_ADMIN.url("event_detail", event_id))
     spark = frequency.spark_range(params)
     notices = filters.notices
     try:
@@ -124,7 +126,7 @@ def issue_list(request):
 def event_context(issue: Issue, event: Event | None, order: str = "recent") -> dict:
     """What an issue's page shows of ``event`` (its latest, or the one asked for), in either frame;
     ``order`` of frames: ``recent`` (most recent call first) or ``oldest``."""
-    data, missing = None, False
+    data, missing, (neighbours, position) = None, False, queries.event_navigation(event) if event else ({}, {})
     if event is not None:
         try:
             data = present_event(event.load(), order)
@@ -132,7 +134,7 @@ def event_context(issue: Issue, event: Event | None, order: str = "recent") -> d
             missing = True
     return {
         "issue": issue, "event": event, "data": data, "blob_missing": missing,
-        "neighbours": queries.event_neighbours(event) if event else {},
+        "neighbours": neighbours, "position": position,
         "tag_distribution": queries.tag_distribution(issue),
         "charts": frequency.issue_charts(issue.pk),
     }
