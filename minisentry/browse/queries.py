@@ -326,9 +326,8 @@ def event_navigation(event: Event) -> tuple[dict[str, str | None], dict[str, str
         "next": after and newer.order_by("timestamp", "event_id").first(),
         "latest": after and newer.order_by("-timestamp", "-event_id").first(),
     }
-    cut = "+" if POSITION_LIMIT in (before, after) else ""
-    position = {"number": f"{before + 1:,}{'+' if before == POSITION_LIMIT else ''}",
-                "total": f"{before + after + 1:,}{cut}"}
+    position = {"number": f"{before + 1:,}" + ("+" if before == POSITION_LIMIT else ""),
+                "total": f"{before + after + 1:,}" + ("+" if POSITION_LIMIT in (before, after) else "")}
     return {name: found or None for name, found in neighbours.items()}, position
 
 

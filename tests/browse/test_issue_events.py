@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from minisentry.browse import event_list
+from minisentry.browse import event_list, queries
 from minisentry.models import Event, Issue
 
 from ..uihelpers import XSS, exception_event, issue_of, message_event, spread, store
@@ -158,7 +158,7 @@ def test_each_row_shows_its_own_message_and_whether_it_was_handled(admin_client,
 
 
 @pytest.mark.parametrize("namespace", NAMESPACES)
-def test_event_page_says_which_event_of_how_many(admin_client, namespace, events):
+def test_event_page_says_which_event_of_how_many(admin_client, namespace, events, monkeypatch):
     def position(event_id: str) -> str:
         html = admin_client.get(reverse(f"{namespace}:event_detail", args=[event_id])).content.decode()
         return " ".join(re.search(r'class="ms-event-position">(.*?)<', html, re.S)[1].split())
@@ -167,3 +167,6 @@ def test_event_page_says_which_event_of_how_many(admin_client, namespace, events
     assert position(events[4]["event_id"]) == "Event 5 of 6"
     Event.objects.filter(event_id=events[1]["event_id"]).delete()
     assert position(events[5]["event_id"]) == "Event 5 of 5"
+    monkeypatch.setattr(queries, "POSITION_LIMIT", 2)  # counted up to the bound on either side
+    assert position(events[4]["event_id"]) == "Event 3+ of 4+"
+    assert position(events[2]["event_id"]) == "Event 2 of 4+"
