@@ -62,6 +62,9 @@ def test_a_pasted_event_id_opens_that_event(events, frame, spelling):
     namespace = "minisentry_wagtail" if frame.wagtail else "minisentry"
     assert response.status_code == 302
     assert response["Location"] == reverse(f"{namespace}:event_detail", args=[event_id])
+    if frame.wagtail:  # the results Wagtail fetches as one types stay results
+        typed = frame.client.get(reverse("minisentry_wagtail:issue_list_results"), {"q": spelling(event_id)})
+        assert typed.status_code == 200
 
 
 def test_an_unknown_event_id_is_searched_as_text(events, frame):

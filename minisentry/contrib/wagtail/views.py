@@ -100,7 +100,8 @@ class IssueIndexView(Guarded, IndexView):
         super().setup(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
-        if event_id := queries.searched_event(self.search):
+        """A pasted event id opens that event (not in the results fetched as one types)."""
+        if not self.results_only and (event_id := queries.searched_event(self.search)):
             return redirect("minisentry_wagtail:event_detail", event_id)
         return super().get(request, *args, **kwargs)
 
