@@ -97,6 +97,14 @@ class Event(models.Model):
         max_length=200, blank=True,
         help_text=_("The event's user as its tag reads: id:…, else username:…, email:… or ip:…."),
     )
+    message = models.CharField(
+        max_length=200, blank=True,
+        help_text=_("The event's own message or exception value, on one line (empty for events stored before it)."),
+    )
+    handled = models.BooleanField(
+        null=True, blank=True,
+        help_text=_("Whether the SDK handled the exception (its mechanism's handled); unknown if it did not say."),
+    )
     backend = models.CharField(
         max_length=16, blank=True,
         help_text=_("Kind of blob store holding the JSON as a blob of its own; empty in a segment."),

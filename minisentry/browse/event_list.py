@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from ..backends import BlobMissing, InvalidBackendError
 from ..models import Event, Issue, IssueTag
-from ..processing.prepare import tags, title
-from .queries import KnownCountPaginator, ListTimeout, time_limit
+from ..processing.prepare import tags
+from .queries import ListTimeout, column_length, time_limit
 
 EVENTS_PER_PAGE = 50
 SCAN_LIMIT = 100  # newest events whose JSON a filter by a tag without a column reads
@@ -25,6 +25,12 @@ CHOICES = 50  # suggested values per filter, the issue's most frequent ones
 # tag key -> Event column
 TAG_COLUMNS = {"user": "user", "release": "release", "environment": "environment", "server_name": "server_name",
                "level": "level", "transaction": "transaction"}
+
+
+# the longest value of each filter that can match: its column's length (a tag's key:value)
+LENGTHS = {"user": column_length(Event, "user"), "release": column_length(Event, "release"),
+           "environment": column_length(Event, "environment"), "server": column_length(Event, "server_name"),
+           "tag": column_length(IssueTag, "key") + 1 + column_length(IssueTag, "value") + 2}  # + ':' and quotes
 
 
 @dataclass(frozen=True)
@@ -40,7 +46,8 @@ class EventFilter:
 
     @classmethod
     def from_params(cls, params) -> "EventFilter":
-        return cls(**{f.name: params.get(f.name, "").replace("\x00", "").strip()[:200] for f in fields(cls)})
+        return cls(**{f.name: params.get(f.name, "").replace("\x00", "").strip()[:LENGTHS[f.name]]
+                      for f in fields(cls)})
 
     @property
     def tag_pair(self) -> tuple[str, str] | None:
@@ -76,13 +83,11 @@ class EventFilter:
 
 
 def event_tags(event: Event) -> dict[str, str] | None:
-    """The tags of a stored event as the issue's tag counts have them, with its title as
-    ``event.message``; ``None`` when its JSON is gone."""
+    """The tags of a stored event as the issue's tag counts have them; ``None`` when its JSON is gone."""
     try:
         data = event.load()
     except (BlobMissing, InvalidBackendError):
         return None
-    event.message = title(data)
     return dict(tags(data))
 
 
@@ -105,19 +110,18 @@ def choices(issue: Issue) -> dict[str, list[str]]:
 
 def events_context(issue: Issue, params) -> dict:
     """What the events list of ``issue`` shows for the query string ``params``: ``page``, ``filters``,
-    ``notices``, ``choices`` and the filters' own query string ``params`` (for the page links)."""
+    ``notices``, ``choices``, the filters' own query string ``params`` (for the page links) and, unfiltered,
+    ``stored`` (the stored events, counted up to ``MAX_FILTERED``: "10,000+" past it)."""
     filters = EventFilter.from_params(params)
     events = Event.objects.filter(issue=issue, **filters.columns).order_by("-timestamp", "-event_id")
-    number, notices = params.get("page"), []
-    if not filters.active:
-        page = KnownCountPaginator(events, EVENTS_PER_PAGE, count=issue.event_count).get_page(number)
-    elif pair := filters.scanned_tag:
+    number, notices, stored = params.get("page"), [], ""
+    if pair := filters.scanned_tag:
         found = scan(events, *pair)
         notices.append(_("%(key)s is not stored per event: searched the newest %(n)d events' JSON, "
                          "%(found)d have %(key)s:%(value)s.") % {
             "key": pair[0], "value": pair[1], "n": SCAN_LIMIT, "found": len(found)})
         page = Paginator(found, EVENTS_PER_PAGE).get_page(number)
-    else:
+    else:  # pages of the rows there are (not of Issue.event_count: sampled-out and deleted events have none)
         try:
             with time_limit(Event):
                 page = Paginator(events[:MAX_FILTERED], EVENTS_PER_PAGE).get_page(number)
@@ -125,7 +129,12 @@ def events_context(issue: Issue, params) -> dict:
         except ListTimeout:
             page = Paginator([], EVENTS_PER_PAGE).get_page(1)
             notices.append(_("The filter took too long and was stopped: narrow it down."))
-        if page.paginator.count >= MAX_FILTERED:
-            notices.append(_("Showing the newest %(n)s matching events.") % {"n": f"{MAX_FILTERED:,}"})
+        count = page.paginator.count
+        if count >= MAX_FILTERED:
+            shown = _("Showing the newest %(n)s matching events.") if filters.active else _(
+                "Showing the newest %(n)s stored events: filter them to reach older ones.")
+            notices.append(shown % {"n": f"{MAX_FILTERED:,}"})
+        if not filters.active and count < issue.event_count:
+            stored = f"{count:,}" if count < MAX_FILTERED else f"{MAX_FILTERED:,}+"
     return {"page": page, "filters": filters, "notices": notices, "choices": choices(issue),
-            "params": filters.params()}
+            "params": filters.params(), "stored": stored}

@@ -7,7 +7,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.core.paginator import Paginator
 from django.db import OperationalError, connections, router, transaction
 from django.db.models import Q, QuerySet, Window
 from django.db.models.functions import RowNumber
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from ..models import Event, Issue, IssueTag, Level
+from ..processing.prepare import EVENT_ID_RE
 from .frequency import DEFAULT_SPARK, sparklines
 
 SORTS = {
@@ -29,8 +29,10 @@ STATUSES = (*Issue.Status.values, "all")
 TAG_TERM = re.compile(r"(?P<key>[A-Za-z0-9_.\-]{1,32}):(?P<value>.+)", re.S)
 MAX_QUERY_CHARS = 500  # of a search; the rest is left out, and the page says so
 MAX_TAG_TERMS = 10  # distinct key:value terms of a search
+MAX_WORDS = 10  # distinct words (or quoted phrases) of a search, each matched on its own
 LIST_TIMEOUT_MS = 3000  # PostgreSQL's statement_timeout for each of the issue list's queries
 TIMEOUT_NOTICE = _lazy("The search took too long and was stopped: narrow it down (fewer words or tag terms, filters).")
+POSITION_LIMIT = 10_000  # events counted on either side of an event for its "Event N of M"
 QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE of a statement stopped by statement_timeout
 
 
@@ -52,9 +54,9 @@ UNSUPPORTED_KEYS = frozenset({
 STATUS_WORDS = {"unresolved": "unresolved", "resolved": "resolved", "ignored": "ignored", "archived": "ignored"}
 
 
-def split_search(query: str) -> tuple[str, list[tuple[str, str]], str, list[str]]:
-    """The free text, the ``key:value`` tag terms (values may be quoted), the status of an
-    ``is:unresolved|resolved|ignored`` term ("" if none) and the terms not understood, of a search."""
+def split_search(query: str) -> tuple[list[str], list[tuple[str, str]], str, list[str]]:
+    """The words (a quoted phrase is one), the ``key:value`` tag terms (values may be quoted), the status
+    of an ``is:unresolved|resolved|ignored`` term ("" if none) and the terms not understood, of a search."""
     try:
         tokens = shlex.split(query)
     except ValueError:  # an unbalanced quote: take the words as they are
@@ -68,9 +70,9 @@ def split_search(query: str) -> tuple[str, list[tuple[str, str]], str, list[str]
             status = STATUS_WORDS[match["value"]]
         elif match and "/" not in match["key"]:
             terms.append((match["key"], match["value"]))
-        else:
-            words.append(token)
-    return " ".join(words), terms, status, unknown
+        elif token.strip():
+            words.append(token.strip())
+    return words, terms, status, unknown
 
 
 def not_understood(token: str, key: str, value: str) -> bool:
@@ -82,13 +84,15 @@ def not_understood(token: str, key: str, value: str) -> bool:
 @dataclass(frozen=True)
 class Search:
     """A search bounded for the database: its first ``MAX_QUERY_CHARS`` characters, without NULs,
-    split into free text and at most ``MAX_TAG_TERMS`` distinct tag terms."""
+    split into at most ``MAX_WORDS`` distinct words (or quoted phrases) and ``MAX_TAG_TERMS`` distinct
+    tag terms."""
 
     query: str = ""  # the part of the search used
-    text: str = ""
+    words: tuple[str, ...] = ()  # each must match
     terms: tuple[tuple[str, str], ...] = ()
     cut: bool = False  # characters past MAX_QUERY_CHARS were left out
     dropped: bool = False  # tag terms past MAX_TAG_TERMS were left out
+    words_dropped: bool = False  # words past MAX_WORDS were left out
     status: str = ""  # of an is: term
     unknown: tuple[str, ...] = ()  # terms not understood, left out
 
@@ -98,10 +102,17 @@ class Search:
         kept, cut = query[:MAX_QUERY_CHARS], len(query) > MAX_QUERY_CHARS
         if cut and not query[MAX_QUERY_CHARS].isspace():
             kept = re.sub(r"\S+$", "", kept) or kept  # no word or term cut in two
-        text, terms, status, unknown = split_search(kept)
-        terms = list(dict.fromkeys(terms))
-        return cls(kept.strip(), text, tuple(terms[:MAX_TAG_TERMS]), cut, len(terms) > MAX_TAG_TERMS,
-                   status, tuple(unknown))
+        words, terms, status, unknown = split_search(kept)
+        words, terms = list(dict.fromkeys(words)), list(dict.fromkeys(terms))
+        return cls(query=kept.strip(), words=tuple(words[:MAX_WORDS]), terms=tuple(terms[:MAX_TAG_TERMS]), cut=cut,
+                   dropped=len(terms) > MAX_TAG_TERMS, words_dropped=len(words) > MAX_WORDS, status=status,
+                   unknown=tuple(unknown))
+
+    @property
+    def event_id(self) -> str:
+        """The event id (32 hex digits, with or without dashes) the search is, else ""."""
+        query = self.query.strip()
+        return query.replace("-", "").lower() if EVENT_ID_RE.fullmatch(query) else ""
 
     @property
     def notices(self) -> list[str]:
@@ -111,6 +122,8 @@ class Search:
             notices.append(_("Only the first %(n)d characters of the search were used.") % {"n": MAX_QUERY_CHARS})
         if self.dropped:
             notices.append(_("Only the first %(n)d tag terms (key:value) were used.") % {"n": MAX_TAG_TERMS})
+        if self.words_dropped:
+            notices.append(_("Only the first %(n)d words of the search were used.") % {"n": MAX_WORDS})
         if self.unknown:
             notices.append(_(
                 "Not understood, so left out of the search: %(terms)s. This search knows words (in title, "
@@ -133,13 +146,19 @@ def with_tag(key: str, value: str) -> Q:
 
 
 def search(issues: QuerySet, query: "str | Search", tags: Iterable[tuple[str, str]] = ()) -> QuerySet:
-    """The issues matching a search (bounded, see ``Search``): its words in title, culprit or message,
-    its ``key:value`` terms and ``tags`` as tags."""
+    """The issues matching a search (bounded, see ``Search``): each of its words (or quoted phrases) in
+    title, culprit or message, its ``key:value`` terms and ``tags`` as tags."""
     parsed = query if isinstance(query, Search) else Search.parse(query)
     issues = issues.filter(with_tags([*tags, *parsed.terms]))
-    if text := parsed.text:
-        issues = issues.filter(Q(title__icontains=text) | Q(culprit__icontains=text) | Q(message__icontains=text))
+    for word in parsed.words:
+        issues = issues.filter(Q(title__icontains=word) | Q(culprit__icontains=word) | Q(message__icontains=word))
     return issues
+
+
+def searched_event(search: Search) -> str:
+    """The id of the stored event a search is (a pasted event id), else ""."""
+    event_id = search.event_id
+    return event_id if event_id and Event.objects.filter(event_id=event_id).exists() else ""
 
 
 class ListTimeout(Exception):
@@ -199,8 +218,8 @@ class IssueFilter:
         return cls(
             status=status if status in STATUSES else Issue.Status.UNRESOLVED,
             level=level if level in Level.values else "",
-            environment=get("environment")[:64],
-            release=get("release")[:200],
+            environment=get("environment")[:column_length(Issue, "environment")],
+            release=get("release")[:column_length(Issue, "release")],
             query=get("query"),
             sort=sort if sort in SORTS else "last_seen",
         )
@@ -217,6 +236,11 @@ class IssueFilter:
             issues = issues.filter(level=self.level)
         tags = [(key, value) for key, value in (("environment", self.environment), ("release", self.release)) if value]
         return search(issues, self.search, tags).order_by(*SORTS[self.sort])
+
+
+def column_length(model, name: str) -> int:
+    """The ``max_length`` of a model's text column: longer filter values match nothing."""
+    return model._meta.get_field(name).max_length
 
 
 def filter_choices(column: str, limit: int = 100) -> list[str]:
@@ -269,37 +293,46 @@ def tag_distribution(issue: Issue, top: int = 5) -> list[dict]:
     return list(keys.values())
 
 
-def event_neighbours(event: Event) -> dict[str, str | None]:
-    """Ids of the issue's oldest, previous (older), next (newer) and latest events, by time then id;
-    ``None`` where that is ``event`` itself."""
+def older_and_newer(event: Event) -> tuple[QuerySet, QuerySet]:
+    """The ids of the issue's events before and after ``event``, by time then id."""
     events = Event.objects.filter(issue_id=event.issue_id).values_list("event_id", flat=True)
     same_time = Q(timestamp=event.timestamp)
-    older = events.filter(Q(timestamp__lt=event.timestamp) | same_time & Q(event_id__lt=event.event_id))
-    newer = events.filter(Q(timestamp__gt=event.timestamp) | same_time & Q(event_id__gt=event.event_id))
-    previous = older.order_by("-timestamp", "-event_id").first()
-    following = newer.order_by("timestamp", "event_id").first()
-    return {
-        "oldest": previous and events.order_by("timestamp", "event_id").first(),
-        "previous": previous,
-        "next": following,
-        "latest": following and events.order_by("-timestamp", "-event_id").first(),
+    return (events.filter(Q(timestamp__lt=event.timestamp) | same_time & Q(event_id__lt=event.event_id)),
+            events.filter(Q(timestamp__gt=event.timestamp) | same_time & Q(event_id__gt=event.event_id)))
+
+
+def bounded_counts(*querysets: QuerySet, limit: int) -> list[int]:
+    """How many rows each queryset has, counted up to ``limit``, in one statement."""
+    connection = connections[router.db_for_read(Event)]
+    parts, params = [], []
+    for queryset in querysets:
+        sql, part_params = queryset[:limit].query.get_compiler(connection=connection).as_sql()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS bounded)")
+        params.extend(part_params)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        return list(cursor.fetchone())
+
+
+def event_navigation(event: Event) -> tuple[dict[str, str | None], dict[str, str]]:
+    """Ids of the issue's oldest, previous (older), next (newer) and latest events, by time then id
+    (``None`` where that is ``event`` itself); and which of them ``event`` is (``number``, 1 the oldest)
+    of how many (``total``), counted up to ``POSITION_LIMIT`` on either side ("10,000+" past it)."""
+    older, newer = older_and_newer(event)
+    before, after = bounded_counts(older, newer, limit=POSITION_LIMIT)
+    neighbours = {
+        "oldest": before and older.order_by("timestamp", "event_id").first(),
+        "previous": before and older.order_by("-timestamp", "-event_id").first(),
+        "next": after and newer.order_by("timestamp", "event_id").first(),
+        "latest": after and newer.order_by("-timestamp", "-event_id").first(),
     }
+    position = {"number": f"{before + 1:,}" + ("+" if before == POSITION_LIMIT else ""),
+                "total": f"{before + after + 1:,}" + ("+" if POSITION_LIMIT in (before, after) else "")}
+    return {name: found or None for name, found in neighbours.items()}, position
 
 
 def latest_event(issue: Issue) -> Event | None:
     return Event.objects.filter(issue=issue).order_by("-timestamp", "-event_id").first()
-
-
-class KnownCountPaginator(Paginator):
-    """A Paginator told its count (``Issue.event_count``) instead of running ``COUNT(*)``."""
-
-    def __init__(self, object_list, per_page, count: int, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self._known_count = count
-
-    @property
-    def count(self) -> int:
-        return self._known_count
 
 
 def recent_unresolved_count(hours: int = 24) -> int:

@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
@@ -30,6 +30,7 @@ from .frames import DJANGO_ADMIN, Frame
 from .interfaces import frame_order, present_event, remember_frame_order
 
 VIEW, CHANGE, DELETE = "minisentry.view_issue", "minisentry.change_issue", "minisentry.delete_issue"
+MAX_ID = 2**63 - 1  # the largest id a 64-bit key column holds
 ISSUES_PER_PAGE = 50
 SORT_LABELS = [("last_seen", _lazy("Last seen")), ("first_seen", _lazy("First seen")), ("count", _lazy("Events")),
                ("users", _lazy("Users"))]
@@ -98,6 +99,8 @@ def page_context(request, title: str, **context) -> dict:
 def issue_list(request):
     params = queries.without_nuls(request.GET).copy()
     filters = queries.IssueFilter.from_params(params)
+    if event_id := queries.searched_event(filters.search):
+        return redirect(DJANGO_ADMIN.url("event_detail", event_id))
     spark = frequency.spark_range(params)
     notices = filters.notices
     try:
@@ -123,7 +126,7 @@ def issue_list(request):
 def event_context(issue: Issue, event: Event | None, order: str = "recent") -> dict:
     """What an issue's page shows of ``event`` (its latest, or the one asked for), in either frame;
     ``order`` of frames: ``recent`` (most recent call first) or ``oldest``."""
-    data, missing = None, False
+    data, missing, (neighbours, position) = None, False, queries.event_navigation(event) if event else ({}, {})
     if event is not None:
         try:
             data = present_event(event.load(), order)
@@ -131,7 +134,7 @@ def event_context(issue: Issue, event: Event | None, order: str = "recent") -> d
             missing = True
     return {
         "issue": issue, "event": event, "data": data, "blob_missing": missing,
-        "neighbours": queries.event_neighbours(event) if event else {},
+        "neighbours": neighbours, "position": position,
         "tag_distribution": queries.tag_distribution(issue),
         "charts": frequency.issue_charts(issue.pk),
     }
@@ -237,11 +240,21 @@ def back_url(request, frame: Frame, list_only: bool = False) -> str:
     return target
 
 
+def bad_ids(values) -> HttpResponseBadRequest | None:
+    """A 400 naming the first of ``values`` that is not an issue id (ASCII digits up to ``MAX_ID``)."""
+    for value in values:
+        if not (value.isascii() and value.isdigit() and len(value) < 20 and int(value) <= MAX_ID):
+            message = _("Not an issue id: %(value)s") % {"value": value[:40]}
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+    return None
+
+
 def act_on_issues(request, frame: Frame, notify, confirm_delete):
     """Resolve, ignore, unresolve or (after the page ``confirm_delete(context)``) delete the selected
     issues; ``notify`` is the frame's messages module. The caller checked the change permission."""
-    action = request.POST.get("action")
-    ids = [i for i in request.POST.getlist("issue") if i.isdigit()]
+    action, ids = request.POST.get("action"), request.POST.getlist("issue")
+    if refusal := bad_ids(ids):
+        return refusal
     issues = Issue.objects.filter(pk__in=ids)
     if action not in (*STATUS_ACTIONS, "delete") or not ids:
         notify.warning(request, _("Select issues and an action."))

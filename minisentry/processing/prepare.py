@@ -64,6 +64,8 @@ class EventRecord:
     grouped_by: str
     tags: list[tuple[str, str]] = field(default_factory=list)
     user: str = ""  # the user tag's value: id:…, else username:…, email:… or ip:…
+    event_message: str = ""  # its message or exception value on one line, for its row
+    handled: bool | None = None  # the exceptions' mechanism.handled: False if any says so
     payload: bytes = b""
     blob: bytes = b""
     sampled: bool = False  # counted without a row or a blob (an error storm, see capture.storm)
@@ -139,6 +141,8 @@ def index_fields(event: dict, grouping: Grouping) -> EventRecord:
         grouped_by=text(grouping.description, LENGTH["grouped_by"]),
         tags=event_tags,
         user=tag_value(event_tags, "user"),
+        event_message=text(" ".join(message(event).split()), Event._meta.get_field("message").max_length),
+        handled=handled(event),
     )
 
 
@@ -240,6 +244,12 @@ def message(event: dict) -> str:
         return msg
     excs = exceptions(event)
     return text(excs[-1].get("value"), MAX_MESSAGE) if excs else ""
+
+
+def handled(event: dict) -> bool | None:
+    """False if any exception's mechanism says it was not handled, True if one says it was, else None."""
+    said = [m.get("handled") for e in exceptions(event) if isinstance(m := e.get("mechanism"), dict)]
+    return False if any(h is False for h in said) else True if any(h is True for h in said) else None
 
 
 def title(event: dict) -> str:

@@ -47,7 +47,8 @@ def write_transaction(using: str):
 
 
 _EVENT_COLUMNS = ("event_id", "issue_id", "timestamp", "level", "environment", "release", "server_name",
-                  "transaction", "user", "backend", "segment_id", "blob_offset", "blob_size", "raw_size")
+                  "transaction", "user", "message", "handled", "backend", "segment_id", "blob_offset", "blob_size",
+                  "raw_size")
 
 
 def insert(connection, model: type[Model], columns: Sequence[str], rows: list[tuple], suffix: str = "") -> None:
@@ -195,8 +196,8 @@ def _insert_events(connection, records: list[EventRecord], issue_of: dict, backe
     to_id, to_time = id_to_db(connection), time_to_db(connection)
     rows = [
         (to_id(r.event_id), issue_of[r.event_id], to_time(r.timestamp), r.level, r.environment, r.release,
-         r.server_name, r.transaction, r.user, kind, segment_id, offsets.get(r.event_id), len(r.blob),
-         len(r.payload))
+         r.server_name, r.transaction, r.user, r.event_message, r.handled, kind, segment_id,
+         offsets.get(r.event_id), len(r.blob), len(r.payload))
         for r in records
     ]
     if not copy(connection, Event, _EVENT_COLUMNS, rows):

@@ -189,6 +189,39 @@ def test_bulk_actions_change_status(admin_client):
     assert response["Location"] == reverse("minisentry:issue_list")
 
 
+LISTINGS = [
+    {}, {"status": "all"}, {"status": "ignored"}, {"query": "is:ignored"}, {"query": "is:resolved stock"},
+    {"query": "is:unresolved", "status": "all"}, {"query": "stock TEA"}, {"query": '"stock of"'},
+    {"query": "is:ignored stock", "status": "resolved"}, {"level": "warning"}, {"environment": "production"},
+    {"query": "release:shop@2.0"}, {"query": "!plan:pro stock"}, {"query": "is:nonsense"},
+]
+
+
+@pytest.mark.parametrize("params", LISTINGS)
+def test_select_all_selects_what_the_list_lists(admin_client, params):
+    store(exception_event(), *(message_event(name) for name in ("TEA", "MUG", "POT")))
+    Issue.objects.filter(title__contains="MUG").update(status=Issue.Status.IGNORED)
+    Issue.objects.filter(title__contains="POT").update(status=Issue.Status.RESOLVED)
+    page = get(admin_client, "issue_list", **params)
+    listed = {issue.pk for issue in page.context["issues"]}
+    boxes = {int(pk) for pk in re.findall(r'name="issue" value="(\d+)" class="action-select"', page.content.decode())}
+    assert boxes == listed and 'class="ms-select-all"' in page.content.decode()
+    if listed:
+        confirm = admin_client.post(reverse("minisentry:issue_action"), {"action": "delete", "issue": sorted(boxes)})
+        assert {issue.pk for issue in confirm.context["issues"]} == listed
+
+
+@pytest.mark.parametrize("bad", ["\u00b2", "1" * 30, "abc", "-3"])
+@pytest.mark.parametrize("action", ["resolve", "delete"])
+def test_bulk_actions_refuse_ids_that_are_not_ids(admin_client, bad, action):
+    store(message_event("TEA"))
+    pk = Issue.objects.get().pk
+    response = admin_client.post(reverse("minisentry:issue_action"), {"action": action, "issue": [pk, bad]})
+    assert response.status_code == 400
+    assert "Not an issue id" in response.content.decode()
+    assert Issue.objects.get().status == Issue.Status.UNRESOLVED
+
+
 def test_delete_asks_then_removes_rows_and_blobs(event, client_for):
     issue = issue_of(event)
     stored = Event.objects.get(event_id=event["event_id"])

@@ -1,20 +1,19 @@
 """Resolve, ignore, unresolve and delete from the issue list, through Wagtail's bulk-action framework
 (checkboxes, the footer of action buttons, a confirmation page). Registered by ``hooks``."""
 
+from copy import copy
+
 from django.db import transaction
-from django.shortcuts import get_list_or_404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin.views.bulk_action import BulkAction
 from wagtail.admin.views.generic import PermissionCheckedMixin
 
-from minisentry.browse import queries
-from minisentry.browse.views import change_status
+from minisentry.browse.views import bad_ids, change_status
 from minisentry.models import Issue
 from minisentry.ops.deletion import delete_issues
 
-from .filters import IssueFilterSet
-from .views import policy
+from .views import IssueIndexView, policy
 
 
 class IssueBulkAction(PermissionCheckedMixin, BulkAction):
@@ -27,13 +26,20 @@ class IssueBulkAction(PermissionCheckedMixin, BulkAction):
     template_name = "minisentry_wagtail/bulk_confirm.html"
     action_button_class = ""
 
-    @classmethod
-    def get_queryset(cls, model, object_ids):
-        return get_list_or_404(model, pk__in=[pk for pk in object_ids if str(pk).isdigit()])
+    def get(self, request, *args, **kwargs):
+        return self.refuse_bad_ids() or super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self.refuse_bad_ids() or super().post(request, *args, **kwargs)
+
+    def refuse_bad_ids(self):
+        return bad_ids([pk for pk in self.request.GET.getlist("id") if pk != "all"])
 
     def get_all_objects_in_listing_query(self, parent_id):
-        listed = IssueFilterSet(queries.without_nuls(self.request.GET)).qs
-        return queries.search(listed, self.request.GET.get("q", "").replace("\x00", "")).values_list("pk", flat=True)
+        """The issues the list shows for these filters and search, read by the list's own view."""
+        listing = IssueIndexView()
+        listing.setup(copy(self.request))  # its setup rewrites the query string (an is: term's status)
+        return listing.get_queryset().values_list("pk", flat=True)
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "action": self}

@@ -5,7 +5,7 @@ model's permissions; refusals are 403 pages."""
 
 from django.core.exceptions import PermissionDenied
 from django.forms import Media
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -98,6 +98,12 @@ class IssueIndexView(Guarded, IndexView):
             request.GET = params.copy()
             request.GET["status"] = status
         super().setup(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        """A pasted event id opens that event (not in the results fetched as one types)."""
+        if not self.results_only and (event_id := queries.searched_event(self.search)):
+            return redirect("minisentry_wagtail:event_detail", event_id)
+        return super().get(request, *args, **kwargs)
 
     @cached_property
     def can_change(self) -> bool:

@@ -72,6 +72,31 @@ def test_select_all_in_listing_follows_the_filters_and_search(issues):
     assert Issue.objects.get(pk=issues["MUG"]).status == Issue.Status.IGNORED
 
 
+LISTINGS = [
+    {}, {"status": "all"}, {"status": "ignored"}, {"status": "resolved"}, {"q": "is:ignored"},
+    {"q": "is:resolved stock"}, {"q": "is:unresolved", "status": "all"}, {"q": "stock"}, {"q": "TEA"},
+    {"q": "stock TEA"}, {"q": '"stock of"'}, {"q": "is:ignored stock", "status": "resolved"}, {"level": "warning"},
+    {"level": "error", "status": "all"}, {"environment": "production"}, {"release": "shop@2.0"},
+    {"q": "release:shop@2.0"}, {"q": "!plan:pro stock"}, {"q": "is:nonsense"}, {"q": "level:warning is:all"},
+]
+
+
+@pytest.mark.parametrize("params", LISTINGS)
+def test_select_all_in_listing_selects_what_the_listing_lists(issues, params):
+    Issue.objects.filter(pk=issues["MUG"]).update(status=Issue.Status.IGNORED)
+    store(message_event("POT"))
+    Issue.objects.filter(title__contains="POT").update(status=Issue.Status.RESOLVED)
+    client = client_of(editor("deleter", VIEW, CHANGE, DELETE))
+    listed = {issue.pk for issue in client.get(url("issue_list"), params).context["object_list"]}
+    for action in ("delete", "ignore"):
+        confirm = client.get(bulk(action, "all", **params))
+        selected = {entry["item"].pk for entry in confirm.context["items"]} if confirm.status_code == 200 else set()
+        assert selected == listed and confirm.status_code == (200 if listed else 404), action
+    if listed:
+        client.post(bulk("delete", "all", **params))
+        assert not Issue.objects.filter(pk__in=listed).exists() and Issue.objects.count() == 4 - len(listed)
+
+
 def test_delete_needs_the_delete_permission(issues):
     changer = client_of(editor("changer", VIEW, CHANGE))
     changer.post(bulk("delete", issues["TEA"]))
@@ -89,7 +114,11 @@ def test_viewers_cannot_act_and_bad_ids_are_no_500(issues):
     viewer.post(bulk("resolve", *issues.values()))
     assert set(statuses().values()) == {"unresolved"}
     changer = client_of(editor("changer", VIEW, CHANGE))
-    assert changer.get(bulk("resolve", "abc", "1x")).status_code == 404
+    for bad in ("abc", "1x", "\u00b2", "1" * 30, "-1"):
+        for method in (changer.get, changer.post):
+            response = method(bulk("resolve", issues["TEA"], bad))
+            assert response.status_code == 400, bad
+            assert "Not an issue id" in response.content.decode()
     assert set(statuses().values()) == {"unresolved"}
 
 
