@@ -7,7 +7,7 @@ from django.core import checks
 from django.db import connections, router
 
 from . import conf
-from .backends import InvalidBackendError, get_backend
+from .backends import InvalidBackendError, aliases, get_backend
 from .backends.filesystem import FileSystemBackend
 from .backends.s3 import PUBLIC_ACLS, S3Backend
 from .capture import spool, storm
@@ -30,7 +30,7 @@ def _public_roots() -> list[tuple[str, object]]:
 def check_backend(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     errors = []
     try:
-        backends = [get_backend(alias) for alias in ("default", *conf.get("BACKENDS"))]
+        backends = [get_backend(alias) for alias in aliases()]
     except InvalidBackendError as exc:
         return [checks.Error(str(exc), hint="Fix MINISENTRY_BACKEND / MINISENTRY_BACKENDS.", id="minisentry.E001")]
     for backend in backends:

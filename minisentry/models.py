@@ -3,17 +3,13 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .backends import BlobMissing, get_backend_for_kind
-from .fields import EventIdField, EventTimeField
-from .storage.blobkeys import blob_key
+from .backends import BlobMissing
+from .backends.database import EventBlob
+from .backends.keys import blob_key
+from .fields import EventIdField, EventTimeField, Level
+from .storage.reader import Reader, locate
 
-
-class Level(models.TextChoices):
-    FATAL = "fatal", _("fatal")
-    ERROR = "error", _("error")
-    WARNING = "warning", _("warning")
-    INFO = "info", _("info")
-    DEBUG = "debug", _("debug")
+__all__ = ["Counter", "Event", "EventBlob", "Issue", "IssueHash", "IssueHourlyCount", "IssueTag", "Level", "Segment"]
 
 
 class Issue(models.Model):
@@ -98,8 +94,8 @@ class Event(models.Model):
         help_text=_("The event's user as its tag reads: id:…, else username:…, email:… or ip:…."),
     )
     backend = models.CharField(
-        max_length=16, blank=True,
-        help_text=_("Kind of blob store holding the JSON as a blob of its own; empty in a segment."),
+        max_length=64, blank=True,
+        help_text=_("Alias of the blob store holding the JSON as a blob of its own; empty in a segment."),
     )
     segment = models.ForeignKey(
         "Segment", null=True, blank=True, on_delete=models.PROTECT, related_name="events",
@@ -127,27 +123,26 @@ class Event(models.Model):
         event_id and the event's UTC date, never from raw input."""
         return self.segment.key if self.segment_id else blob_key(self.event_id, self.timestamp)
 
-    @property
-    def blob_kind(self) -> str:
-        """Kind of the blob store holding the event."""
-        return self.segment.kind if self.segment_id else self.backend
-
     def load(self) -> dict:
         """The event JSON as the SDK produced it, less what server-side scrubbing replaced
-        (``[Filtered]``, noted in ``_meta``)."""
+        (``[Filtered]``, noted in ``_meta``); raises BlobMissing when it is gone or unreadable."""
         if self.segment_id is None:
-            return get_backend_for_kind(self.backend).load(self.blob_key)
-        try:
-            segment = self.segment
-        except Segment.DoesNotExist:  # deleted with the event since this row was read
-            raise BlobMissing(f"segment {self.segment_id}") from None
-        return get_backend_for_kind(segment.kind).load(segment.key, self.blob_offset, self.blob_size)
+            where = locate(self.event_id, self.timestamp, self.backend, None, None, None, None, self.blob_size,
+                           self.raw_size)
+        else:
+            try:
+                segment = self.segment
+            except Segment.DoesNotExist:  # deleted with the event since this row was read
+                raise BlobMissing(f"segment {self.segment_id}") from None
+            where = locate(self.event_id, self.timestamp, "", segment.backend, segment.key, segment.size,
+                           self.blob_offset, self.blob_size, self.raw_size)
+        return Reader().load(where)
 
 
 class Segment(models.Model):
     """One blob holding a batch's events as consecutive, independent zstd frames."""
 
-    kind = models.CharField(max_length=16, help_text=_("Kind of blob store holding it."))
+    backend = models.CharField(max_length=64, help_text=_("Alias of the blob store holding it."))
     key = models.CharField(max_length=64, unique=True)
     size = models.PositiveBigIntegerField(help_text=_("Bytes of the blob, live events or not."))
     created = models.DateTimeField()
@@ -191,10 +186,3 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.value}"
-
-
-class EventBlob(models.Model):
-    """Blob table of :class:`~minisentry.backends.database.DatabaseBackend`."""
-
-    key = models.CharField(max_length=64, primary_key=True)
-    data = models.BinaryField()

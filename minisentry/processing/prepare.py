@@ -6,23 +6,21 @@ the blob itself, which is the snapshot byte for byte, less what server-side scru
 """
 
 import logging
-import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
+from ..fields import Level, parse_time
+from ..fields import event_id as given_event_id
 from ..grouping import Grouping
 from ..grouping.cache import cached_grouping
-from ..models import Level
-from ..storage.blobkeys import blob_key
 from . import codec, dictionaries, legacy, scrubbing
 from .users import user_key
 
 logger = logging.getLogger("minisentry")
 
 MAX_TAGS = 50
-EVENT_ID_RE = re.compile(r"[0-9a-fA-F]{32}|[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 LEVELS = frozenset(Level.values)
 # What a sampled-out event's index fields read (see prepare_counts): top-level values, the
 # exceptions less their stack traces, and parts of two objects. Grouping may read the first three.
@@ -52,10 +50,6 @@ class EventRecord:
     payload: bytes = b""
     blob: bytes = b""
     sampled: bool = False  # counted without a row or a blob (an error storm, see capture.storm)
-
-    @property
-    def blob_key(self) -> str:
-        return blob_key(self.event_id, self.timestamp)
 
 
 def prepare(payload: bytes | dict, keep: Callable[[str], bool] | None = None) -> EventRecord:
@@ -165,8 +159,8 @@ def text(value, limit: int) -> str:
 
 def event_id(value) -> str:
     """The event's id as 32 hex, or a fresh one when it is missing or malformed."""
-    if isinstance(value, str) and EVENT_ID_RE.fullmatch(value):
-        return value.replace("-", "").lower()
+    if found := given_event_id(value):
+        return found
     if value is not None:
         logger.warning("minisentry: event id %r is not a UUID; storing under a new id", text(value, 80))
     return uuid.uuid4().hex
@@ -174,15 +168,7 @@ def event_id(value) -> str:
 
 def timestamp(value) -> datetime:
     """The event's time (ISO 8601 or epoch seconds) in UTC; now when absent or unreadable."""
-    try:
-        if isinstance(value, str):
-            parsed = datetime.fromisoformat(value)
-            return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=value)
-    except (ValueError, OverflowError):
-        pass
-    return datetime.now(UTC)
+    return parse_time(value) or datetime.now(UTC)
 
 
 def exceptions(event: dict) -> list[dict]:
