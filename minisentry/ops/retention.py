@@ -9,11 +9,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from .. import conf
-from ..backends import BaseBackend, BlobMissing, aliases, get_backend
+from ..backends import (
+    BaseBackend,
+    BlobMissing,
+    InvalidBackendError,
+    aliases,
+    get_backend,
+)
 from ..backends.base import chunked
 from ..backends.keys import EVENT_KEY_RE, SEGMENT_KEY_RE, blob_key, segment_written
 from ..fields import UTCDay
@@ -89,7 +95,14 @@ def find_orphans() -> Orphans:
         event_blobs = _split_segments(backend.iter_blobs(), segment_keys)
         blobs, rows = _compare(event_blobs, _row_keys(backend.alias))
         result.blobs[backend] = _confirm_blobs(blobs) + _lonely_segments(segment_keys)
-        result.rows += _confirm_rows(backend, rows) + _rows_of_lost_segments(backend, set(segment_keys))
+        lost = _confirm_rows(backend, rows) + _rows_of_lost_segments(backend, set(segment_keys))
+        named = Event.objects.filter(Q(backend=backend.alias) | Q(segment__backend=backend.alias))
+        if lost and len(lost) == named.count():
+            raise InvalidBackendError(
+                f"The store {backend.alias!r} ({backend!r}) holds none of the {len(lost)} events its rows name: "
+                "is it the store they were written to? Rows record their store's alias (see the README, Backends)."
+            )
+        result.rows += lost
     result.segments = list(Segment.objects.filter(events__isnull=True).values_list("pk", flat=True))
     return result
 

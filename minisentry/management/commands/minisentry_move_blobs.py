@@ -33,9 +33,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--to", default="default",
-            help="An alias of MINISENTRY_BACKENDS ('default': MINISENTRY_BACKEND), or the dotted path or "
-            "settings (JSON) of a store configured under one.",
+            "--to",
+            help="The alias of a configured store ('default': MINISENTRY_BACKEND's settings), or the dotted "
+            "path or settings (JSON) of one; by default the store new events go to.",
         )
         parser.add_argument("--chunk-size", type=int, default=SEGMENT_EVENTS, help="Events per new segment, at most.")
         parser.add_argument(
@@ -43,7 +43,7 @@ class Command(BaseCommand):
             help="Also pack events stored one blob each in the destination itself into segments.",
         )
 
-    def handle(self, *args, to="default", chunk_size=SEGMENT_EVENTS, repack=False, **options):
+    def handle(self, *args, to=None, chunk_size=SEGMENT_EVENTS, repack=False, **options):
         target = self.target(to)
         using = database()
         segments = Segment.objects.using(using).exclude(backend=target.alias).order_by("pk")
@@ -72,7 +72,7 @@ class Command(BaseCommand):
         named by its alias or by its settings."""
         try:
             stores = configs()
-            if spec in stores:
+            if spec is None or spec in stores:
                 return get_backend(spec)
             given = _settings(json.loads(spec) if spec.lstrip().startswith("{") else spec)
             build_backend(given)
