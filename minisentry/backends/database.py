@@ -30,7 +30,7 @@ class DatabaseBackend(BaseBackend):
 
     def write_blobs(self, blobs: Mapping[str, bytes]) -> None:
         EventBlob.objects.using(router.db_for_write(EventBlob)).bulk_create(
-            (EventBlob(key=key, data=data) for key, data in blobs.items()),
+            (EventBlob(key=check_key(key), data=data) for key, data in blobs.items()),
             batch_size=ROWS_PER_STATEMENT, update_conflicts=True, unique_fields=["key"], update_fields=["data"],
         )
 
