@@ -72,9 +72,9 @@ def fill(issues: int, events: int) -> list[tuple[int, str]]:
     from django.db import connection, transaction
 
     from minisentry import get_backend
+    from minisentry.backends.keys import blob_key
     from minisentry.fields import id_to_db, time_to_db
     from minisentry.processing import codec
-    from minisentry.storage.blobkeys import blob_key
 
     rng = random.Random(4)
     now = datetime.now(UTC)

@@ -7,8 +7,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from .fields import event_id
 from .models import Event, Issue
-from .processing.prepare import EVENT_ID_RE
 
 NAMESPACES = ("minisentry", "minisentry_wagtail")  # the browse UI in the Django admin's frame, in Wagtail's
 
@@ -85,8 +85,8 @@ class EventAdmin(ReadOnlyAdmin):
         term = search_term.strip()
         if not term:
             return queryset, False
-        if EVENT_ID_RE.fullmatch(term):
-            return queryset.filter(event_id=term.replace("-", "").lower()), False
+        if found := event_id(term):
+            return queryset.filter(event_id=found), False
         return queryset.none(), False
 
     def view_on_site(self, obj):

@@ -9,7 +9,7 @@ from django.db import connections, router
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
 from . import conf, confcheck
-from .backends import InvalidBackendError, get_backend
+from .backends import InvalidBackendError, aliases, get_backend
 from .backends.filesystem import FileSystemBackend
 from .backends.s3 import PUBLIC_ACLS, S3Backend
 from .capture import spool, storm
@@ -37,7 +37,7 @@ def check_backend(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
             hint='E.g. {"old": {"BACKEND": "minisentry.backends.database.DatabaseBackend"}}.', id="minisentry.E001",
         )]
     try:
-        backends = [get_backend(alias) for alias in ("default", *conf.get("BACKENDS"))]
+        backends = [get_backend(alias) for alias in aliases()]
     except InvalidBackendError as exc:
         return [checks.Error(str(exc), hint="Fix MINISENTRY_BACKEND / MINISENTRY_BACKENDS.", id="minisentry.E001")]
     for backend in backends:

@@ -1,9 +1,11 @@
-"""The event row's narrow columns: what Python sees stays a 32-hex str and an aware datetime.
+"""An event's id and time: read from an event (:func:`event_id`, :func:`parse_time`), and the
+event row's narrow columns, where what Python sees stays a 32-hex str and an aware datetime.
 
 On SQLite an event id is a 16-byte BLOB (not 32 characters) and a time an integer of
 microseconds since the epoch (8 bytes, not 26 characters of text), in the row and in every index
 holding them; on PostgreSQL they are the native ``uuid`` and ``timestamptz``."""
 
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -12,12 +14,52 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Extract, TruncDate
 from django.db.models.functions.datetime import TruncBase
+from django.utils.translation import gettext_lazy as _
 
-from .storage.blobkeys import EVENT_ID_RE
+# An event id as stored: 32 lowercase hex. Events and URLs may give any case, or a UUID's dashes.
+EVENT_ID_RE = re.compile(r"[0-9a-f]{32}")
+GIVEN_EVENT_ID_RE = re.compile(r"[0-9a-f]{32}|[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", re.IGNORECASE)
+
+# The widths of the index's text columns, in characters: the models declare their columns with
+# them, and processing trims what it takes from an event to them (it may not import the models).
+LENGTH = {"level": 16, "platform": 32, "environment": 64, "release": 200, "server_name": 128, "transaction": 200,
+          "title": 255, "culprit": 255, "grouped_by": 255, "user": 200, "event_message": 200,
+          "tag_key": 32, "tag_value": 200}
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
 DAY_US = 86_400_000_000
+
+
+class Level(models.TextChoices):
+    """An event's level (also its issue's), as Sentry names them."""
+
+    FATAL = "fatal", _("fatal")
+    ERROR = "error", _("error")
+    WARNING = "warning", _("warning")
+    INFO = "info", _("info")
+    DEBUG = "debug", _("debug")
+
+
+def event_id(value) -> str | None:
+    """``value`` as a stored event id (32 lowercase hex) if it is one in any case or a UUID, else None."""
+    if isinstance(value, str) and GIVEN_EVENT_ID_RE.fullmatch(value):
+        return value.replace("-", "").lower()
+    return None
+
+
+def parse_time(value) -> datetime | None:
+    """An event's or breadcrumb's time (ISO 8601, UTC unless it says otherwise, or Unix seconds)
+    as an aware UTC datetime; None when it is neither."""
+    try:
+        if isinstance(value, str):
+            parsed = datetime.fromisoformat(value)
+            return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return EPOCH + timedelta(seconds=value)
+    except (ValueError, OverflowError):
+        pass
+    return None
 
 
 def id_to_db(connection):

@@ -3,17 +3,13 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .backends import BlobMissing, get_backend_for_kind
-from .fields import EventIdField, EventTimeField
-from .storage.blobkeys import blob_key
+from .backends import BlobMissing
+from .backends.database import EventBlob
+from .backends.keys import blob_key
+from .fields import LENGTH, EventIdField, EventTimeField, Level
+from .storage.reader import Reader, locate
 
-
-class Level(models.TextChoices):
-    FATAL = "fatal", _("fatal")
-    ERROR = "error", _("error")
-    WARNING = "warning", _("warning")
-    INFO = "info", _("info")
-    DEBUG = "debug", _("debug")
+__all__ = ["Counter", "Event", "EventBlob", "Issue", "IssueHash", "IssueHourlyCount", "IssueTag", "Level", "Segment"]
 
 
 class Issue(models.Model):
@@ -25,23 +21,23 @@ class Issue(models.Model):
     fingerprint = models.CharField(
         max_length=32, unique=True, help_text=_("The issue's primary grouping hash.")
     )
-    title = models.CharField(max_length=255)
-    culprit = models.CharField(max_length=255, blank=True)
+    title = models.CharField(max_length=LENGTH["title"])
+    culprit = models.CharField(max_length=LENGTH["culprit"], blank=True)
     message = models.TextField(blank=True, help_text=_("Message of the latest event, for search."))
-    level = models.CharField(max_length=16, choices=Level.choices, default=Level.ERROR)
+    level = models.CharField(max_length=LENGTH["level"], choices=Level.choices, default=Level.ERROR)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.UNRESOLVED)
     is_regression = models.BooleanField(
         default=False, help_text=_("An event arrived after the issue was resolved.")
     )
-    platform = models.CharField(max_length=32, blank=True)
+    platform = models.CharField(max_length=LENGTH["platform"], blank=True)
     grouped_by = models.CharField(
-        max_length=255, blank=True, help_text=_("Why events share this issue.")
+        max_length=LENGTH["grouped_by"], blank=True, help_text=_("Why events share this issue.")
     )
     first_seen = models.DateTimeField()
     last_seen = models.DateTimeField()
     event_count = models.BigIntegerField(default=0)
-    environment = models.CharField(max_length=64, blank=True)
-    release = models.CharField(max_length=200, blank=True)
+    environment = models.CharField(max_length=LENGTH["environment"], blank=True)
+    release = models.CharField(max_length=LENGTH["release"], blank=True)
     first_release = models.CharField(max_length=200, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     regressed_at = models.DateTimeField(
@@ -88,17 +84,17 @@ class Event(models.Model):
     event_id = EventIdField(primary_key=True)
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="events", db_index=False)
     timestamp = EventTimeField()
-    level = models.CharField(max_length=16, choices=Level.choices, default=Level.ERROR)
-    environment = models.CharField(max_length=64, blank=True)
-    release = models.CharField(max_length=200, blank=True)
-    server_name = models.CharField(max_length=128, blank=True)
-    transaction = models.CharField(max_length=200, blank=True)
+    level = models.CharField(max_length=LENGTH["level"], choices=Level.choices, default=Level.ERROR)
+    environment = models.CharField(max_length=LENGTH["environment"], blank=True)
+    release = models.CharField(max_length=LENGTH["release"], blank=True)
+    server_name = models.CharField(max_length=LENGTH["server_name"], blank=True)
+    transaction = models.CharField(max_length=LENGTH["transaction"], blank=True)
     user = models.CharField(
-        max_length=200, blank=True,
+        max_length=LENGTH["user"], blank=True,
         help_text=_("The event's user as its tag reads: id:…, else username:…, email:… or ip:…."),
     )
     message = models.CharField(
-        max_length=200, blank=True,
+        max_length=LENGTH["event_message"], blank=True,
         help_text=_("The event's own message or exception value, on one line (empty for events stored before it)."),
     )
     handled = models.BooleanField(
@@ -106,8 +102,8 @@ class Event(models.Model):
         help_text=_("Whether the SDK handled the exception (its mechanism's handled); unknown if it did not say."),
     )
     backend = models.CharField(
-        max_length=16, blank=True,
-        help_text=_("Kind of blob store holding the JSON as a blob of its own; empty in a segment."),
+        max_length=64, blank=True,
+        help_text=_("Alias of the blob store holding the JSON as a blob of its own; empty in a segment."),
     )
     segment = models.ForeignKey(
         "Segment", null=True, blank=True, on_delete=models.PROTECT, related_name="events",
@@ -135,21 +131,20 @@ class Event(models.Model):
         event_id and the event's UTC date, never from raw input."""
         return self.segment.key if self.segment_id else blob_key(self.event_id, self.timestamp)
 
-    @property
-    def blob_kind(self) -> str:
-        """Kind of the blob store holding the event."""
-        return self.segment.kind if self.segment_id else self.backend
-
     def load(self) -> dict:
         """The event JSON as the SDK produced it, less what server-side scrubbing replaced
-        (``[Filtered]``, noted in ``_meta``)."""
+        (``[Filtered]``, noted in ``_meta``); raises BlobMissing when it is gone or unreadable."""
         if self.segment_id is None:
-            return get_backend_for_kind(self.backend).load(self.blob_key)
-        try:
-            segment = self.segment
-        except Segment.DoesNotExist:  # deleted with the event since this row was read
-            raise BlobMissing(f"segment {self.segment_id}") from None
-        return get_backend_for_kind(segment.kind).load(segment.key, self.blob_offset, self.blob_size)
+            where = locate(self.event_id, self.timestamp, self.backend, None, None, None, None, self.blob_size,
+                           self.raw_size)
+        else:
+            try:
+                segment = self.segment
+            except Segment.DoesNotExist:  # deleted with the event since this row was read
+                raise BlobMissing(f"segment {self.segment_id}") from None
+            where = locate(self.event_id, self.timestamp, "", segment.backend, segment.key, segment.size,
+                           self.blob_offset, self.blob_size, self.raw_size)
+        return Reader().load(where)
 
 
 class SampledEvent(models.Model):
@@ -166,7 +161,7 @@ class SampledEvent(models.Model):
 class Segment(models.Model):
     """One blob holding a batch's events as consecutive, independent zstd frames."""
 
-    kind = models.CharField(max_length=16, help_text=_("Kind of blob store holding it."))
+    backend = models.CharField(max_length=64, help_text=_("Alias of the blob store holding it."))
     key = models.CharField(max_length=64, unique=True)
     size = models.PositiveBigIntegerField(help_text=_("Bytes of the blob, live events or not."))
     created = models.DateTimeField()
@@ -179,8 +174,8 @@ class IssueTag(models.Model):
     """How many events of an issue carried each tag value."""
 
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="tags", db_index=False)
-    key = models.CharField(max_length=32)
-    value = models.CharField(max_length=200)
+    key = models.CharField(max_length=LENGTH["tag_key"])
+    value = models.CharField(max_length=LENGTH["tag_value"])
     count = models.BigIntegerField(default=0)
 
     class Meta:
@@ -210,10 +205,3 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.value}"
-
-
-class EventBlob(models.Model):
-    """Blob table of :class:`~minisentry.backends.database.DatabaseBackend`."""
-
-    key = models.CharField(max_length=64, primary_key=True)
-    data = models.BinaryField()

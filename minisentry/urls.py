@@ -3,12 +3,13 @@
 from django.urls import path, register_converter
 
 from .browse import storage_views, views
+from .fields import EVENT_ID_RE
 
 
 class EventIdConverter:
     """32 hex digits, as events are stored; anything else is a 404 before any query."""
 
-    regex = "[0-9a-fA-F]{32}"
+    regex = f"(?i:{EVENT_ID_RE.pattern})"
 
     def to_python(self, value: str) -> str:
         return value.lower()

@@ -7,8 +7,8 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import minisentry
+from minisentry.backends.keys import blob_key
 from minisentry.models import Event, Segment
-from minisentry.storage.blobkeys import blob_key
 
 NOW = datetime.now(UTC)
 
@@ -68,7 +68,7 @@ def unpack(backend) -> None:
     for event in Event.objects.filter(segment__isnull=False).select_related("segment"):
         data = backend.read_range(event.segment.key, event.blob_offset, event.blob_size)
         backend.write_blobs({blob_key(event.event_id, event.timestamp): data})
-        Event.objects.filter(pk=event.pk).update(segment=None, blob_offset=None, backend=backend.kind)
+        Event.objects.filter(pk=event.pk).update(segment=None, blob_offset=None, backend=backend.alias)
     keys = list(Segment.objects.values_list("key", flat=True))
     Segment.objects.all().delete()
     backend.delete_blobs(keys)

@@ -65,7 +65,7 @@ def test_invalid_compression_dictionary_is_e006(value):
     assert ids(MINISENTRY_COMPRESSION_DICTIONARY=value) == {"minisentry.E006"}
 
 
-@pytest.mark.parametrize("value", [True, False, None, {}, {"enabled": False}, {"samples": 10, "min_saving": 0}])
+@pytest.mark.parametrize("value", [True, False, None, {}, {"enabled": False}, {"samples": 20, "min_saving": 0}])
 def test_valid_compression_dictionary_settings_pass(value):
     assert ids(MINISENTRY_COMPRESSION_DICTIONARY=value) == set()
 

@@ -1,4 +1,5 @@
-"""The interface every blob store implements; ``save()`` and ``load()`` are shared."""
+"""The interface every blob store implements: bytes in and out under checked keys, nothing more
+(what the bytes hold is storage's business)."""
 
 import logging
 import os
@@ -10,8 +11,7 @@ from itertools import islice
 
 from django.core.exceptions import ImproperlyConfigured
 
-from ..processing import codec, dictionaries
-from ..storage.blobkeys import BlobMissing, check_key  # noqa: F401 (BlobMissing: defined there, kept here)
+from .keys import check_key
 
 logger = logging.getLogger("minisentry")
 
@@ -23,6 +23,10 @@ def chunked(items: Iterable, size: int) -> Iterator[list]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         yield chunk
+
+
+class BlobMissing(LookupError):
+    """The blob store holds no blob under that key (or not the bytes that were written there)."""
 
 
 class InvalidBackendError(ImproperlyConfigured):
@@ -61,15 +65,17 @@ class DaemonPool:
 
 
 class BaseBackend:
-    """A blob store for compressed event JSON, keyed by :func:`minisentry.blobkeys.blob_key`.
+    """A blob store, keyed by :mod:`minisentry.backends.keys`.
 
-    Subclasses set ``kind`` (recorded on each Segment row) and ``option_names``, and provide the
-    four blob methods; :func:`minisentry.storage.save.save` writes each batch as one blob (a
+    Subclasses set ``kind`` (what ``minisentry_stats`` calls it) and ``option_names``, and provide
+    the four blob methods; :func:`minisentry.storage.save.save` writes each batch as one blob (a
     segment) through them before its index rows. ``read_range`` reads one event of a segment; its
-    default reads the whole blob and slices it.
+    default reads the whole blob and slices it. ``alias`` is the name the store is configured
+    under (see :func:`minisentry.backends.get_backend`), which rows record.
     """
 
     kind = ""
+    alias: str | None = None
     option_names: frozenset[str] = frozenset()
     # Blobs live in the index's database: delete them on the caller's connection, not a thread's.
     in_database = False
@@ -86,7 +92,7 @@ class BaseBackend:
             )
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__}>"
+        return f"<{type(self).__name__}>" if self.alias is None else f"<{type(self).__name__} {self.alias!r}>"
 
     def parallel(self, function: Callable, items: Iterable) -> None:
         """Call ``function`` on every item from ``max_workers`` threads of this process; raise the
@@ -121,7 +127,7 @@ class BaseBackend:
     def read_range(self, key: str, offset: int, length: int) -> bytes:
         """``length`` bytes of the blob from ``offset`` (one event of a segment); raises
         :class:`BlobMissing`, also when the blob is shorter. Stores override it to read only those."""
-        return check_length(key, self.read_blob(key)[offset : offset + length], length)
+        return check_length(key, self.read_blob(check_key(key))[offset : offset + length], length)
 
     def delete_blobs(self, keys: Iterable[str]) -> None:
         """Delete the blobs; keys without a blob are ignored."""
@@ -130,12 +136,6 @@ class BaseBackend:
     def iter_blobs(self) -> Iterator[tuple[str, int]]:
         """Every stored event blob as ``(key, size in bytes)`` (dictionaries are not listed)."""
         raise NotImplementedError("subclasses of BaseBackend must provide an iter_blobs() method")
-
-    def load(self, key: str, offset: int | None = None, length: int | None = None) -> dict:
-        """The event stored under ``key`` (at ``offset``, ``length`` bytes, in a segment), as the SDK produced it."""
-        check_key(key)
-        data = self.read_blob(key) if offset is None else self.read_range(key, offset, length)
-        return codec.loads(dictionaries.decompress(data, self))
 
 
 def check_length(key: str, data: bytes, length: int) -> bytes:

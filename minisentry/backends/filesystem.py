@@ -15,8 +15,8 @@ from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 
-from ..storage.blobkeys import BLOB_KEY_RE, check_key
 from .base import BaseBackend, BlobMissing, InvalidBackendError, check_length
+from .keys import BLOB_KEY_RE, check_key
 
 SUFFIX = ".zst"
 FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC

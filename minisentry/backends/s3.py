@@ -5,8 +5,8 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from django.core.exceptions import ImproperlyConfigured
 
-from ..storage.blobkeys import BLOB_KEY_RE
 from .base import BaseBackend, BlobMissing, InvalidBackendError, check_length, chunked
+from .keys import BLOB_KEY_RE, check_key
 
 DELETE_CHUNK = 1000  # DeleteObjects' limit
 PUBLIC_ACLS = frozenset({"public-read", "public-read-write", "authenticated-read"})
@@ -66,7 +66,7 @@ class S3Backend(BaseBackend):
         return self._client
 
     def object_key(self, key: str) -> str:
-        return self.storage._normalize_name(key)
+        return self.storage._normalize_name(check_key(key))
 
     def _put(self, item: tuple[str, bytes]) -> None:
         key, data = item

@@ -5,8 +5,9 @@ have trimmed travels with its ``_meta`` subtree, so the page can say what was cu
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from itertools import islice
+
+from ..fields import parse_time
 
 # What a page renders of an event at most; the rest stays in the raw JSON. sentry-python sends up to
 # 2,000 frames (a RecursionError has ~1,000) and Relay keeps 250, the first and last ones.
@@ -88,19 +89,6 @@ def pairs(value, meta=None) -> Rows:
     rows = Rows((clip(str(k)), v, meta_at(meta, i, 1)) for i, (k, v) in enumerate(items[:MAX_ITEMS]))
     rows.cut = len(items) - len(rows)
     return rows
-
-
-def moment(value) -> datetime | None:
-    """A breadcrumb's or event's timestamp (ISO 8601 or epoch seconds)."""
-    try:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return datetime.fromtimestamp(value, UTC)
-        if isinstance(value, str):
-            parsed = datetime.fromisoformat(value)
-            return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    except (ValueError, OverflowError, OSError):
-        pass
-    return None
 
 
 @dataclass
@@ -282,7 +270,7 @@ def breadcrumbs(event: dict, meta: dict) -> tuple[list[dict], str]:
     for index, crumb in enumerate(crumbs[first:], first):
         if isinstance(crumb, dict):
             rows.append({
-                "time": moment(crumb.get("timestamp")),
+                "time": parse_time(crumb.get("timestamp")),
                 "category": str(crumb.get("category") or crumb.get("type") or ""),
                 "level": str(crumb.get("level") or "info"),
                 "message": clip(str(crumb.get("message") or "")),

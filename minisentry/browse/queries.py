@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from ..fields import event_id as given_event_id
 from ..models import Event, Issue, IssueTag, Level
-from ..processing.prepare import EVENT_ID_RE
 from .frequency import DEFAULT_SPARK, sparklines
 
 SORTS = {
@@ -111,8 +111,7 @@ class Search:
     @property
     def event_id(self) -> str:
         """The event id (32 hex digits, with or without dashes) the search is, else ""."""
-        query = self.query.strip()
-        return query.replace("-", "").lower() if EVENT_ID_RE.fullmatch(query) else ""
+        return given_event_id(self.query.strip()) or ""
 
     @property
     def notices(self) -> list[str]:

@@ -5,7 +5,8 @@ from datetime import datetime
 
 from django.template.defaultfilters import filesizeformat
 
-from .display import MAX_ITEMS, Rows, clip, meta_at, moment
+from ..fields import parse_time
+from .display import MAX_ITEMS, Rows, clip, meta_at
 
 
 def as_bytes(value) -> str:
@@ -21,7 +22,7 @@ def as_percent(value):
 
 
 def as_time(value):
-    when = moment(value)
+    when = parse_time(value)
     return when.strftime("%Y-%m-%d %H:%M:%S UTC") if isinstance(when, datetime) else value
 
 

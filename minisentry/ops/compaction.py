@@ -12,7 +12,7 @@ from operator import attrgetter
 from django.db.models import F, Sum
 from django.db.models.functions import Coalesce
 
-from ..backends import BlobMissing, get_backend_for_kind
+from ..backends import BlobMissing, get_backend
 from ..models import Segment
 from ..storage.index import database, write_transaction
 from ..storage.segments import (
@@ -29,10 +29,10 @@ THRESHOLD = 0.5  # default: segments with less than half their bytes live are co
 
 
 def sparse_segments(threshold: float) -> list[Segment]:
-    """Segments whose live events take less than ``threshold`` of their bytes, by kind, oldest first;
+    """Segments whose live events take less than ``threshold`` of their bytes, by store, oldest first;
     each with ``live`` (bytes)."""
     segments = Segment.objects.using(database()).annotate(live=Coalesce(Sum("events__blob_size"), 0))
-    return list(segments.filter(live__lt=F("size") * threshold).order_by("kind", "pk"))
+    return list(segments.filter(live__lt=F("size") * threshold).order_by("backend", "pk"))
 
 
 def compact(threshold: float = THRESHOLD, progress: Callable[[int], None] | None = None) -> tuple[int, int]:
@@ -40,14 +40,15 @@ def compact(threshold: float = THRESHOLD, progress: Callable[[int], None] | None
     REWRITE_BYTES each; segments without live events are only deleted. ``progress(n)`` is called
     after each rewritten group of n segments. Returns (segments removed, bytes freed)."""
     removed = freed = 0
-    for kind, segments in groupby(sparse_segments(threshold), key=attrgetter("kind")):
-        target = get_backend_for_kind(kind)
+    for alias, segments in groupby(sparse_segments(threshold), key=attrgetter("backend")):
+        target = get_backend(alias)
         group, frames, size = [], {}, 0
         for segment in segments:
             try:
                 frames.update(live_frames(segment) if segment.live else {})
-            except BlobMissing:
-                logger.warning("minisentry: segment %s has no blob; see minisentry_cleanup --orphans", segment.key)
+            except BlobMissing as exc:  # gone, or an event's bytes unreadable: the segment is kept
+                logger.warning("minisentry: segment %s not compacted (%s); see minisentry_cleanup --orphans",
+                               segment.key, exc)
                 continue
             group.append(segment)
             size += segment.live

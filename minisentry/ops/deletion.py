@@ -16,14 +16,14 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
-from ..backends import get_backend_for_kind
+from ..backends import get_backend
+from ..backends.keys import blob_key
 from ..models import Counter, Event, Issue
-from ..storage.blobkeys import blob_key
 from ..storage.index import database, write_transaction
 from ..storage.segments import delete_blobs, release
 from . import alerts
 
-CHUNK = 5000
+DELETE_BATCH = 5000  # events deleted by one statement
 
 
 def after(timestamp: datetime, event_id: str) -> Q:
@@ -45,18 +45,18 @@ def pages(events: QuerySet, chunk: int, *fields: str) -> Iterator[list[tuple]]:
 
 
 def delete_events(events: QuerySet, chunk: int | None = None, progress: Callable[[int], None] | None = None) -> int:
-    """Delete the events' rows and blobs, oldest first, ``chunk`` (default CHUNK) at a time. Issue
+    """Delete the events' rows and blobs, oldest first, ``chunk`` (default DELETE_BATCH) at a time. Issue
     counters are left as they are: they describe what happened, not what is kept.
     ``progress(n)`` is called after each chunk. Returns the number of events deleted."""
     using, deleted = database(), 0
-    oldest = events.using(using).order_by("timestamp", "pk").values("pk")[: chunk or CHUNK]
+    oldest = events.using(using).order_by("timestamp", "pk").values("pk")[: chunk or DELETE_BATCH]
     with BlobReaper() as reaper:
         while True:
             with write_transaction(using):
                 if rows := delete_returning(oldest, using):
-                    keys = keys_by_kind(rows)
-                    for kind, segment_keys in release({r[3] for r in rows if r[3]}, using).items():
-                        keys[kind].extend(segment_keys)
+                    keys = keys_by_alias(rows)
+                    for alias, segment_keys in release({r[3] for r in rows if r[3]}, using).items():
+                        keys[alias].extend(segment_keys)
                     transaction.on_commit(lambda keys=keys: reaper.delete(keys), using=using)
             if not rows:
                 return deleted
@@ -67,7 +67,7 @@ def delete_events(events: QuerySet, chunk: int | None = None, progress: Callable
 
 def delete_returning(selection: QuerySet, using: str) -> list[tuple[str, datetime, str, int | None]]:
     """Delete the events whose ids ``selection`` lists, in one statement; return their
-    ``(event_id, timestamp, backend kind, segment id)`` (SQLite ≥ 3.35 and PostgreSQL return
+    ``(event_id, timestamp, store alias, segment id)`` (SQLite ≥ 3.35 and PostgreSQL return
     deleted rows)."""
     compiler = selection.query.get_compiler(using)
     select, params = compiler.as_sql()
@@ -99,13 +99,13 @@ class BlobReaper:
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="minisentry-reaper")
         self._pending: Future | None = None
 
-    def delete(self, by_kind: dict[str, list[str]]) -> None:
-        """Delete the blobs (keys by store kind)."""
-        for kind in list(by_kind):
-            if (backend := get_backend_for_kind(kind)).in_database:
-                backend.delete_blobs(by_kind.pop(kind))
+    def delete(self, by_alias: dict[str, list[str]]) -> None:
+        """Delete the blobs (keys by store alias)."""
+        for alias in list(by_alias):
+            if (backend := get_backend(alias)).in_database:
+                backend.delete_blobs(by_alias.pop(alias))
         self._wait()  # at most one chunk in flight: memory stays bounded
-        self._pending = self._pool.submit(delete_blobs, by_kind)
+        self._pending = self._pool.submit(delete_blobs, by_alias)
 
     def _wait(self) -> None:
         if self._pending is not None:
@@ -131,11 +131,11 @@ def delete_issues(issues: QuerySet) -> int:
     return len(ids)
 
 
-def keys_by_kind(rows: Iterable[tuple[str, datetime, str, int | None]]) -> dict[str, list[str]]:
-    """The blob keys of ``(event_id, timestamp, backend kind, segment id)`` rows stored one blob
-    per event, per backend kind."""
-    by_kind = defaultdict(list)
-    for event_id, timestamp, kind, segment_id in rows:
+def keys_by_alias(rows: Iterable[tuple[str, datetime, str, int | None]]) -> dict[str, list[str]]:
+    """The blob keys of ``(event_id, timestamp, store alias, segment id)`` rows stored one blob
+    per event, per store alias."""
+    by_alias = defaultdict(list)
+    for event_id, timestamp, alias, segment_id in rows:
         if segment_id is None:
-            by_kind[kind].append(blob_key(event_id, timestamp))
-    return by_kind
+            by_alias[alias].append(blob_key(event_id, timestamp))
+    return by_alias

@@ -9,15 +9,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from .. import conf
-from ..backends import BaseBackend, BlobMissing, get_backend
+from ..backends import (
+    BaseBackend,
+    BlobMissing,
+    InvalidBackendError,
+    aliases,
+    get_backend,
+)
 from ..backends.base import chunked
+from ..backends.keys import EVENT_KEY_RE, SEGMENT_KEY_RE, blob_key, segment_written
 from ..fields import UTCDay
 from ..models import Event, SampledEvent, Segment
-from ..storage.blobkeys import EVENT_KEY_RE, SEGMENT_KEY_RE, blob_key, segment_written
 from ..storage.index import database, write_transaction
 from ..storage.segments import delete_blobs, release
 from .deletion import after, delete_events
@@ -81,30 +87,28 @@ class Orphans:
     segments: list[int] = field(default_factory=list)  # segment ids
 
 
-def backends() -> list[BaseBackend]:
-    """Every configured blob store, each once."""
-    found = {}
-    for alias in ("default", *conf.get("BACKENDS")):
-        backend = get_backend(alias)
-        found.setdefault(repr(backend), backend)
-    return list(found.values())
-
-
 def find_orphans() -> Orphans:
-    """Compare each blob store with the rows pointing into it, both in key order (constant memory).
+    """Compare each configured blob store with the rows recording its alias, both in key order
+    (constant memory).
 
-    Candidates are checked again before they are reported, so a concurrent write is never one.
+    Candidates are checked again before they are reported, so a concurrent write is never one; a
+    blob is an orphan only if no row of any store names its key (keys are unique: two aliases of
+    one store never make each other's blobs orphans).
     """
     result = Orphans()
-    reader_of = {}
-    for backend in backends():
-        reader_of.setdefault(backend.kind, backend)
+    for backend in map(get_backend, aliases()):
         segment_keys = []
         event_blobs = _split_segments(backend.iter_blobs(), segment_keys)
-        blobs, rows = _compare(event_blobs, _row_keys(backend.kind))
-        result.blobs[backend] = _confirm_blobs(backend, blobs) + _lonely_segments(backend, segment_keys)
-        if reader_of[backend.kind] is backend:
-            result.rows += _confirm_rows(backend, rows) + _rows_of_lost_segments(backend, set(segment_keys))
+        blobs, rows = _compare(event_blobs, _row_keys(backend.alias))
+        result.blobs[backend] = _confirm_blobs(blobs) + _lonely_segments(segment_keys)
+        lost = _confirm_rows(backend, rows) + _rows_of_lost_segments(backend, set(segment_keys))
+        named = Event.objects.filter(Q(backend=backend.alias) | Q(segment__backend=backend.alias))
+        if lost and len(lost) == named.count():
+            raise InvalidBackendError(
+                f"The store {backend.alias!r} ({backend!r}) holds none of the {len(lost)} events its rows name: "
+                "is it the store they were written to? Rows record their store's alias (see the README, Backends)."
+            )
+        result.rows += lost
     result.segments = list(Segment.objects.filter(events__isnull=True).values_list("pk", flat=True))
     return result
 
@@ -118,20 +122,20 @@ def _split_segments(blobs: Iterator[tuple[str, int]], segment_keys: list[str]) -
             yield key, size
 
 
-def _lonely_segments(backend: BaseBackend, keys: list[str]) -> list[str]:
-    """Segment blobs written before ORPHAN_GRACE that no segment row of ``backend`` names."""
+def _lonely_segments(keys: list[str]) -> list[str]:
+    """Segment blobs written before ORPHAN_GRACE that no segment row names."""
     recent = timezone.now() - ORPHAN_GRACE
     keys = [key for key in keys if segment_written(key) < recent]
     known = set()
     for chunk in chunked(keys, 500):
-        known.update(Segment.objects.filter(kind=backend.kind, key__in=chunk).values_list("key", flat=True))
+        known.update(Segment.objects.filter(key__in=chunk).values_list("key", flat=True))
     return [key for key in keys if key not in known]
 
 
 def _rows_of_lost_segments(backend: BaseBackend, listed: set[str]) -> list[str]:
     """Event ids in segments of ``backend`` whose blob is missing (not listed, and still not there)."""
     lost = []
-    for segment_id, key in Segment.objects.filter(kind=backend.kind).values_list("pk", "key").iterator():
+    for segment_id, key in Segment.objects.filter(backend=backend.alias).values_list("pk", "key").iterator():
         if key not in listed:
             try:
                 backend.read_range(key, 0, 1)
@@ -140,10 +144,11 @@ def _rows_of_lost_segments(backend: BaseBackend, listed: set[str]) -> list[str]:
     return list(Event.objects.filter(segment_id__in=lost).values_list("pk", flat=True)) if lost else []
 
 
-def _row_keys(kind: str) -> Iterator[tuple[str, str]]:
-    """``(blob key, event id)`` of the rows stored in ``kind``, in key order (UTC day, event id)."""
+def _row_keys(alias: str) -> Iterator[tuple[str, str]]:
+    """``(blob key, event id)`` of the rows stored one blob each in the store ``alias``, in key
+    order (UTC day, event id)."""
     rows = (
-        Event.objects.filter(backend=kind).annotate(day=UTCDay("timestamp"))
+        Event.objects.filter(backend=alias).annotate(day=UTCDay("timestamp"))
         .order_by("day", "pk").values_list("pk", "timestamp")
     )
     for event_id, timestamp in rows.iterator(chunk_size=5000):
@@ -166,14 +171,14 @@ def _compare(blobs: Iterator[tuple[str, int]], rows: Iterator[tuple[str, str]]) 
     return lonely_blobs, lonely_rows
 
 
-def _confirm_blobs(backend: BaseBackend, keys: list[str]) -> list[str]:
-    """Keys that are old enough and still have no row pointing at them in ``backend``."""
+def _confirm_blobs(keys: list[str]) -> list[str]:
+    """Keys that are old enough and still have no row pointing at them."""
     recent = f"{timezone.now().astimezone(UTC) - ORPHAN_GRACE:%Y/%m/%d}"
     keys = [k for k in keys if k[:10] < recent]
     confirmed = []
     for chunk in chunked(keys, 500):
         ids = {k.rsplit("/", 1)[1]: k for k in chunk}
-        rows = Event.objects.filter(pk__in=list(ids), backend=backend.kind).values_list("pk", "timestamp")
+        rows = Event.objects.filter(pk__in=list(ids), segment__isnull=True).values_list("pk", "timestamp")
         indexed = {blob_key(pk, timestamp) for pk, timestamp in rows}
         confirmed += [k for k in chunk if k not in indexed]
     return confirmed
@@ -183,7 +188,7 @@ def _confirm_rows(backend: BaseBackend, event_ids: list[str]) -> list[str]:
     """Event ids whose row still exists and whose blob is still missing."""
     confirmed = []
     for chunk in chunked(event_ids, 500):
-        for event in Event.objects.filter(pk__in=chunk, backend=backend.kind):
+        for event in Event.objects.filter(pk__in=chunk, backend=backend.alias):
             try:
                 backend.read_blob(event.blob_key)
             except BlobMissing:

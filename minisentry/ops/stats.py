@@ -12,7 +12,7 @@ from ..models import Counter, Event, Issue, Segment
 
 @dataclass
 class BackendStats:
-    kind: str
+    alias: str  # the store's (see minisentry.backends)
     events: int
     blob_bytes: int  # the events' compressed bytes (live bytes)
     raw_bytes: int  # the events' JSON
@@ -51,16 +51,16 @@ class StorageStats:
 
 def collect() -> StorageStats:
     """Figures from the index (blob sizes are recorded on the rows), the spool and the counters."""
-    per_kind = (
-        Event.objects.annotate(kind=Coalesce("segment__kind", "backend")).order_by("kind").values("kind")
+    per_store = (
+        Event.objects.annotate(store=Coalesce("segment__backend", "backend")).order_by("store").values("store")
         .annotate(events=Count("pk"), blob_bytes=Sum("blob_size"), raw_bytes=Sum("raw_size"))
     )
-    backends = {r["kind"]: BackendStats(r["kind"], r["events"], r["blob_bytes"], r["raw_bytes"]) for r in per_kind}
-    segments = Segment.objects.order_by("kind").values("kind").annotate(n=Count("pk"), size=Sum("size"))
+    backends = {r["store"]: BackendStats(r["store"], r["events"], r["blob_bytes"], r["raw_bytes"]) for r in per_store}
+    segments = Segment.objects.order_by("backend").values("backend").annotate(n=Count("pk"), size=Sum("size"))
     for row in segments:
-        stats = backends.setdefault(row["kind"], BackendStats(row["kind"], 0, 0, 0))
+        stats = backends.setdefault(row["backend"], BackendStats(row["backend"], 0, 0, 0))
         stats.segments, stats.segment_bytes = row["n"], row["size"]
-    backends = sorted(backends.values(), key=lambda b: b.kind)
+    backends = sorted(backends.values(), key=lambda b: b.alias)
     times = Event.objects.aggregate(oldest=Min("timestamp"), newest=Max("timestamp"))
     spooled, spooled_bytes = spool.size()
     counters = dict(Counter.objects.filter(name__in=("dropped", "sampled_out")).values_list("name", "value"))

@@ -61,13 +61,9 @@ def _jsonable(value, seen=frozenset(), depth=0):
 
 
 def compress(data: bytes, level: int) -> bytes:
+    """One zstd frame carrying its content's checksum (a damaged frame fails to decode, never
+    decodes as other JSON)."""
     compressors = _local.__dict__.setdefault("compressors", {})
     if level not in compressors:
-        compressors[level] = zstandard.ZstdCompressor(level=level)
+        compressors[level] = zstandard.ZstdCompressor(level=level, write_checksum=True)
     return compressors[level].compress(data)
-
-
-def decompress(data: bytes) -> bytes:
-    if not hasattr(_local, "decompressor"):
-        _local.decompressor = zstandard.ZstdDecompressor()
-    return _local.decompressor.decompress(data)

@@ -3,27 +3,24 @@
 The writer trains one from the first events it compresses (``samples`` of them), keeps it only if
 it makes a held-out tenth of them smaller by ``min_saving`` than plain zstd does, and trains again
 after ``retrain_after`` events. Each frame names its dictionary in its header (id 0: none, which is
-how every earlier blob reads); the dictionary is stored in the blob store beside the events under
-``dictionaries/<id as 8 hex>`` before any frame that needs it (:func:`store_needed`), and a reader
-loads it from there by id once (:func:`decompress`). Dictionaries are never deleted: a frame of any
-age may need one, and they are small. Ids are random (two processes each train their own); one
-already stored with other content is refused rather than overwritten.
+how every earlier blob reads) and carries zstd's checksum of its content. Ids are random (two
+processes each train their own). A dictionary is kept here from its training until storage says
+it is stored (:func:`trained`, :func:`stored`); storing and loading dictionaries is storage's
+business (``storage.dictionaries``): this module only turns given dictionary bytes into frames
+and back (:func:`parse`, :func:`decompress`).
 """
 
 import logging
 import os
 import random
 import threading
-import weakref
 from collections import OrderedDict
-from collections.abc import Iterable
 
 import zstandard
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
 from .. import conf
-from ..storage.blobkeys import BlobMissing, dictionary_key
 from . import codec
 
 logger = logging.getLogger("minisentry")
@@ -34,11 +31,15 @@ HELD_OUT = 10  # every HELD_OUT-th sample judges the trained dictionary instead 
 MIN_SAMPLE = 64  # smaller events are not kept as samples (zstd's trainer crashes on 1-byte ones)
 MAX_SAMPLE = 256 * 1024  # larger events are not kept as samples
 MAX_SAMPLE_BYTES = 8 * 1024 * 1024  # samples kept in memory at most; training starts there
-CACHE_SIZE = 32  # dictionaries kept in memory per process
+CACHE_SIZE = 32  # coders kept per thread
+# The settings' bounds (check E006): two held-out samples at least, a size zstd can train (256
+# bytes) and every reader can hold, and ``retrain_after`` at least ``samples`` (each dictionary is
+# stored for good: not one per few events).
+BOUNDS = {"samples": (2 * HELD_OUT, None), "retrain_after": (0, None), "size": (256, 2**20)}
 
 
-class DictionaryMissing(BlobMissing):
-    """A frame needs a dictionary that its blob store does not hold (or holds with other content)."""
+class FrameTooLarge(ValueError):
+    """A frame holds more bytes than it may."""
 
 
 def problem(value) -> str | None:
@@ -51,9 +52,13 @@ def problem(value) -> str | None:
     if unknown := set(value) - set(defaults):
         return f"it has unknown key(s) {', '.join(map(repr, sorted(unknown, key=str)))}"
     merged = {**defaults, **value}
-    for key, least in (("samples", HELD_OUT), ("retrain_after", 0), ("size", 1)):
-        if not isinstance(merged[key], int) or isinstance(merged[key], bool) or merged[key] < least:
-            return f"{key!r} must be an integer of at least {least}, not {merged[key]!r}"
+    for key, (least, most) in BOUNDS.items():
+        value = merged[key]
+        if not isinstance(value, int) or isinstance(value, bool) or value < least or (most and value > most):
+            bounds = f"from {least:,} to {most:,}" if most else f"of at least {least:,}"
+            return f"{key!r} must be an integer {bounds}, not {value!r}"
+    if merged["retrain_after"] < merged["samples"]:
+        return f"'retrain_after' must be at least 'samples' ({merged['samples']:,}), not {merged['retrain_after']!r}"
     saving = merged["min_saving"]
     if not isinstance(saving, (int, float)) or isinstance(saving, bool) or not 0 <= saving < 1:
         return f"'min_saving' must be a number from 0 to below 1, not {saving!r}"
@@ -78,61 +83,37 @@ def frame_dictionary(frame: bytes) -> int:
     return zstandard.get_frame_parameters(frame).dict_id
 
 
-class _Cache:
-    """Dictionaries by id: the two this process trained last (kept: they may not be stored yet),
-    and those loaded from a store, the least recently used dropped past CACHE_SIZE; and per
-    store, the ids known to be stored there."""
+class _Coders:
+    """The dictionaries this process trained and not yet stored (:func:`trained`), and per thread,
+    zstd's compressors and decompressors for dictionaries (they are not shared between threads)."""
 
     def __init__(self):
         self.lock = threading.Lock()
         self.trained: OrderedDict[int, zstandard.ZstdCompressionDict] = OrderedDict()
-        self.dictionaries: OrderedDict[int, zstandard.ZstdCompressionDict] = OrderedDict()
-        self.stored: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self.local = threading.local()
 
-    def add(self, dictionary: zstandard.ZstdCompressionDict, trained: bool = False) -> None:
-        kept, limit = (self.trained, 2) if trained else (self.dictionaries, CACHE_SIZE)
-        with self.lock:
-            kept[dictionary.dict_id()] = dictionary
-            while len(kept) > limit:
-                kept.popitem(last=False)
-
-    def get(self, dict_id: int, store) -> zstandard.ZstdCompressionDict:
-        """The dictionary ``dict_id``, from memory or else from ``store``; raises DictionaryMissing."""
-        with self.lock:
-            if dict_id in self.trained:
-                return self.trained[dict_id]
-            if dict_id in self.dictionaries:
-                self.dictionaries.move_to_end(dict_id)
-                return self.dictionaries[dict_id]
-        try:
-            data = store.read_blob(dictionary_key(dict_id))
-        except BlobMissing:
-            raise DictionaryMissing(f"zstd dictionary {dict_id:#010x} is missing from {store!r}") from None
-        dictionary = zstandard.ZstdCompressionDict(data, dict_type=zstandard.DICT_TYPE_FULLDICT)
-        if dictionary.dict_id() != dict_id:
-            raise DictionaryMissing(f"{dictionary_key(dict_id)} in {store!r} is not zstd dictionary {dict_id:#010x}")
-        self.add(dictionary)
-        return dictionary
-
-    def decompressor(self, dictionary: zstandard.ZstdCompressionDict) -> zstandard.ZstdDecompressor:
-        """This thread's decompressor for ``dictionary`` (zstd's are not shared between threads)."""
+    def decompressor(self, dictionary: zstandard.ZstdCompressionDict | None) -> zstandard.ZstdDecompressor:
+        if dictionary is None:
+            return self._own("decompressors", 0, zstandard.ZstdDecompressor)
         return self._own("decompressors", dictionary, lambda: zstandard.ZstdDecompressor(dict_data=dictionary))
 
     def compressor(self, level: int, dictionary: zstandard.ZstdCompressionDict) -> zstandard.ZstdCompressor:
         return self._own(
             f"compressors{level}", dictionary,
-            lambda: zstandard.ZstdCompressor(level=level, dict_data=dictionary, write_dict_id=True),
+            lambda: zstandard.ZstdCompressor(level=level, dict_data=dictionary, write_dict_id=True,
+                                             write_checksum=True),
         )
 
     def _own(self, kind: str, dictionary, make):
+        """This thread's coder for ``dictionary`` (that very object: one loaded again after a
+        repair gets a new coder)."""
         made = self.local.__dict__.setdefault(kind, {})
-        key = dictionary.dict_id()
-        if key not in made:
+        key = dictionary if isinstance(dictionary, int) else dictionary.dict_id()
+        if key not in made or made[key][0] is not dictionary:
             if len(made) >= CACHE_SIZE:
                 made.clear()
-            made[key] = make()
-        return made[key]
+            made[key] = dictionary, make()
+        return made[key][1]
 
 
 class _Trainer:
@@ -184,63 +165,80 @@ class _Trainer:
             return None
         dictionary.precompute_compress(level=level)  # else each frame loads it again (~25 µs)
         plain = sum(len(codec.compress(s, level)) for s in held_out)
-        trained = sum(len(cache.compressor(level, dictionary).compress(s)) for s in held_out)
+        trained = sum(len(coders.compressor(level, dictionary).compress(s)) for s in held_out)
         if trained > plain * (1 - settings["min_saving"]):
             logger.info("minisentry: a trained zstd dictionary saves too little (%d against %d bytes); "
                         "compressing without one", trained, plain)
             return None
-        cache.add(dictionary, trained=True)
+        with coders.lock:  # kept until stored (see trained()): a batch may need several
+            coders.trained[dictionary.dict_id()] = dictionary
         logger.info("minisentry: compressing with zstd dictionary %#010x (%d against %d bytes on %d events)",
                     dictionary.dict_id(), trained, plain, len(held_out))
         return dictionary
 
 
-cache = _Cache()
+coders = _Coders()
 trainer = _Trainer()
 
 
 def compress(data: bytes) -> bytes:
-    """``data`` as one zstd frame at ``COMPRESSION_LEVEL``, with the current dictionary if any."""
+    """``data`` as one zstd frame (with its content checksum) at ``COMPRESSION_LEVEL``, with the
+    current dictionary if any."""
     settings = options()
     dictionary = trainer.choose(data, settings) if settings else None
     level = conf.get("COMPRESSION_LEVEL")
-    return codec.compress(data, level) if dictionary is None else cache.compressor(level, dictionary).compress(data)
+    return codec.compress(data, level) if dictionary is None else coders.compressor(level, dictionary).compress(data)
 
 
-def decompress(frame: bytes, store) -> bytes:
-    """A frame's bytes; a dictionary it needs is loaded from ``store`` (raises DictionaryMissing)."""
-    dict_id = frame_dictionary(frame)
-    if not dict_id:
-        return codec.decompress(frame)
-    return cache.decompressor(cache.get(dict_id, store)).decompress(frame)
+def trained(dict_id: int) -> zstandard.ZstdCompressionDict | None:
+    """A dictionary this process trained: its current one, or one not yet stored (:func:`stored`)."""
+    current = trainer.current
+    if current is not None and current.dict_id() == dict_id:
+        return current
+    with coders.lock:
+        return coders.trained.get(dict_id)
 
 
-def store_needed(store, frames: Iterable[bytes], source=None) -> None:
-    """Write to ``store`` the dictionaries ``frames`` need that it does not hold yet: call it before
-    writing the frames. They come from memory or ``source`` (a store holding them). A dictionary
-    stored with other content under the same id raises DictionaryMissing (the frames then fail
-    to store, and the writer spools their events)."""
-    needed = {frame_dictionary(frame) for frame in frames} - {0}
-    with cache.lock:
-        known = set() if store.in_database else cache.stored.setdefault(store, set())
-    for dict_id in sorted(needed - known):
-        data = cache.get(dict_id, source or store).as_bytes()
-        key = dictionary_key(dict_id)
-        try:
-            stored = store.read_blob(key)
-        except BlobMissing:
-            store.write_blobs({key: data})
-        else:
-            if stored != data:
-                trainer.drop(dict_id)
-                raise DictionaryMissing(f"{store!r} holds another zstd dictionary under {key}")
-        # A database store's write commits (or rolls back) with its batch: it is checked every time.
-        known.add(dict_id)
+def stored(dict_id: int) -> None:
+    """Dictionary ``dict_id`` is in the store new frames go to: this process need not keep it."""
+    with coders.lock:
+        coders.trained.pop(dict_id, None)
+
+
+def drop(dict_id: int) -> None:
+    """Another process stored another dictionary under ``dict_id``: stop using ours."""
+    stored(dict_id)
+    trainer.drop(dict_id)
+
+
+def parse(data: bytes, dict_id: int) -> zstandard.ZstdCompressionDict:
+    """Stored dictionary bytes as the dictionary ``dict_id``; raises ValueError if they are not."""
+    try:
+        dictionary = zstandard.ZstdCompressionDict(data, dict_type=zstandard.DICT_TYPE_FULLDICT)
+        found = dictionary.dict_id()
+    except zstandard.ZstdError as exc:
+        raise ValueError(f"not a zstd dictionary: {exc}") from None
+    if found != dict_id:
+        raise ValueError(f"zstd dictionary {found:#010x}, not {dict_id:#010x}")
+    return dictionary
+
+
+def decompress(frame: bytes, dictionary: zstandard.ZstdCompressionDict | None, limit: int) -> bytes:
+    """The bytes of one zstd frame (decompressed with ``dictionary``, the one it names), at most
+    ``limit`` of them; raises ValueError for a frame that is damaged, fails its checksum, has
+    bytes after it, or holds more than ``limit`` bytes (nothing that large is allocated)."""
+    try:
+        size = zstandard.get_frame_parameters(frame).content_size
+        if size != zstandard.CONTENTSIZE_UNKNOWN and size > limit:
+            raise FrameTooLarge(f"the frame holds {size:,} bytes, more than the {limit:,} expected")
+        return coders.decompressor(dictionary).decompress(frame, max_output_size=limit, allow_extra_data=False)
+    except zstandard.ZstdError as exc:
+        raise ValueError(f"not a readable zstd frame: {exc}") from None
 
 
 def _after_fork() -> None:
     """A forked child's locks are its own (the parent's writer may have held one)."""
-    cache.lock, trainer.lock = threading.Lock(), threading.Lock()
+    coders.lock, trainer.lock = threading.Lock(), threading.Lock()
 
 
 os.register_at_fork(after_in_child=_after_fork)
@@ -249,6 +247,6 @@ os.register_at_fork(after_in_child=_after_fork)
 @receiver(setting_changed)
 def _reset(*, setting: str, **kwargs) -> None:
     """New settings (a new store, say): start over with no dictionary."""
-    global cache, trainer
+    global coders, trainer
     if setting.startswith("MINISENTRY_"):
-        cache, trainer = _Cache(), _Trainer()
+        coders, trainer = _Coders(), _Trainer()

@@ -8,36 +8,26 @@ the dropped value was never scrubbed.
 """
 
 import logging
-import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
+from ..fields import LENGTH, Level, parse_time
+from ..fields import event_id as given_event_id
 from ..grouping import Grouping
 from ..grouping.cache import cached_grouping
-from ..models import Event, Issue, IssueTag, Level
-from ..storage.blobkeys import blob_key
 from . import codec, dictionaries, legacy, scrubbing
 from .users import user_key
 
 logger = logging.getLogger("minisentry")
 
 MAX_TAGS = 50
-EVENT_ID_RE = re.compile(r"[0-9a-fA-F]{32}|[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 LEVELS = frozenset(Level.values)
 MAX_MESSAGE = 1000  # of Issue.message (text), what search reads
 
 
-def column_length(name: str) -> int:
-    """The narrowest of the ``Event`` and ``Issue`` columns called ``name`` (a value may go to both)."""
-    return min(f.max_length for model in (Event, Issue) for f in model._meta.concrete_fields
-               if f.name == name and f.max_length)
-
-
-LENGTH = {name: column_length(name) for name in ("level", "platform", "environment", "release", "server_name",
-                                                 "transaction", "title", "culprit", "grouped_by", "user")}
-TAG_KEY, TAG_VALUE = (IssueTag._meta.get_field(name).max_length for name in ("key", "value"))
+TAG_KEY, TAG_VALUE = LENGTH["tag_key"], LENGTH["tag_value"]
 # What a sampled-out event's index fields read (see sample): top-level values, the exceptions
 # less their stack traces, and parts of two objects. Grouping reads the first two (and, with a
 # fingerprint, any of them) beside the exceptions: the text scrubbing may change.
@@ -69,10 +59,6 @@ class EventRecord:
     payload: bytes = b""
     blob: bytes = b""
     sampled: bool = False  # counted without a row or a blob (an error storm, see capture.storm)
-
-    @property
-    def blob_key(self) -> str:
-        return blob_key(self.event_id, self.timestamp)
 
 
 def prepare(payload: bytes | dict, keep: Callable[[str], bool] | None = None) -> EventRecord:
@@ -141,7 +127,7 @@ def index_fields(event: dict, grouping: Grouping) -> EventRecord:
         grouped_by=text(grouping.description, LENGTH["grouped_by"]),
         tags=event_tags,
         user=tag_value(event_tags, "user"),
-        event_message=text(" ".join(message(event).split()), Event._meta.get_field("message").max_length),
+        event_message=text(" ".join(message(event).split()), LENGTH["event_message"]),
         handled=handled(event),
     )
 
@@ -205,8 +191,8 @@ def text(value, limit: int) -> str:
 
 def event_id(value) -> str:
     """The event's id as 32 hex, or a fresh one when it is missing or malformed."""
-    if isinstance(value, str) and EVENT_ID_RE.fullmatch(value):
-        return value.replace("-", "").lower()
+    if found := given_event_id(value):
+        return found
     if value is not None:
         logger.warning("minisentry: event id %r is not a UUID; storing under a new id", text(value, 80))
     return uuid.uuid4().hex
@@ -214,15 +200,7 @@ def event_id(value) -> str:
 
 def timestamp(value) -> datetime:
     """The event's time (ISO 8601 or epoch seconds) in UTC; now when absent or unreadable."""
-    try:
-        if isinstance(value, str):
-            parsed = datetime.fromisoformat(value)
-            return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=value)
-    except (ValueError, OverflowError):
-        pass
-    return datetime.now(UTC)
+    return parse_time(value) or datetime.now(UTC)
 
 
 def exceptions(event: dict) -> list[dict]:

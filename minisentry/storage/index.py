@@ -190,8 +190,8 @@ def count_once(connection, records: list[EventRecord]) -> set[str]:
 
 def _insert_events(connection, records: list[EventRecord], issue_of: dict, backend: str,
                    segment: Model | None, offsets: dict[str, int]) -> None:
-    """The records' rows: in ``segment`` at ``offsets`` (their kind is the segment's), or one blob
-    each in ``backend``."""
+    """The records' rows: in ``segment`` at ``offsets`` (their store is the segment's), or one blob
+    each in the store ``backend`` names."""
     kind, segment_id = ("", segment.pk) if segment is not None else (backend, None)
     to_id, to_time = id_to_db(connection), time_to_db(connection)
     rows = [

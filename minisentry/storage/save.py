@@ -8,13 +8,13 @@ from collections.abc import Sequence
 from contextlib import nullcontext
 
 from ..backends import BaseBackend
-from ..processing import dictionaries
-from . import index
+from . import dictionaries, index
 from .segments import pack
 
 
 def save(backend: BaseBackend, records: Sequence) -> index.Stored:
-    """Write the records' compressed events through ``backend`` as one segment, then index them;
+    """Write the records' compressed events through ``backend`` (a configured store: its rows
+    record its alias) as one segment, then index them;
     events already indexed are skipped (replays are idempotent). Returns what the index
     transaction did."""
     using = index.database()
@@ -29,6 +29,6 @@ def save(backend: BaseBackend, records: Sequence) -> index.Stored:
         dictionaries.store_needed(backend, (r.blob for r in kept))  # before the frames needing them
         segment = offsets = None
         if kept:
-            segment, data, offsets = pack(backend.kind, [(r.event_id, r.blob) for r in kept])
+            segment, data, offsets = pack(backend.alias, [(r.event_id, r.blob) for r in kept])
             backend.write_blobs({segment.key: data})
-        return index.store(records, backend.kind, segment, offsets)
+        return index.store(records, backend.alias, segment, offsets)

@@ -1,10 +1,12 @@
 """One blob-store suite, run against every backend."""
 
+import io
 import uuid
 from datetime import UTC, datetime
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 import minisentry
@@ -14,7 +16,7 @@ from minisentry.backends import (
     build_backend,
     get_backend,
 )
-from minisentry.storage.blobkeys import blob_key
+from minisentry.backends.keys import blob_key
 
 WHEN = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 
@@ -117,6 +119,8 @@ def test_backend_is_cached_and_reset_when_settings_change(tmp_path):
 
 
 def test_events_stay_readable_after_switching_backends(tmp_path, transactional_db):
+    """The store written so far keeps its alias ("default") in MINISENTRY_BACKENDS; MINISENTRY_BACKEND
+    names the new one, whose events record its alias."""
     from minisentry.models import Event
 
     old = {"BACKEND": "minisentry.backends.database.DatabaseBackend"}
@@ -124,11 +128,21 @@ def test_events_stay_readable_after_switching_backends(tmp_path, transactional_d
     with override_settings(MINISENTRY_BACKEND=old):
         minisentry.store()({"message": "written to the database backend"}, {})
         assert minisentry.flush(30)
-    with override_settings(MINISENTRY_BACKEND=new, MINISENTRY_BACKENDS={"old": old}):
+    with override_settings(MINISENTRY_BACKEND="new", MINISENTRY_BACKENDS={"default": old, "new": new}):
+        assert minisentry.get_backend().alias == "new" and minisentry.get_backend().kind == "filesystem"
         minisentry.store()({"message": "written to the filesystem"}, {})
         assert minisentry.flush(30)
-        loaded = {e.blob_kind: e.load()["message"] for e in Event.objects.all()}
-    assert loaded == {"database": "written to the database backend", "filesystem": "written to the filesystem"}
+        loaded = {e.segment.backend: e.load()["message"] for e in Event.objects.select_related("segment")}
+    assert loaded == {"default": "written to the database backend", "new": "written to the filesystem"}
     with override_settings(MINISENTRY_BACKEND=new):
-        with pytest.raises(InvalidBackendError, match="'database' backend"):
-            Event.objects.get(segment__kind="database").load()
+        with pytest.raises(InvalidBackendError, match="store 'new', which neither"):
+            Event.objects.get(segment__backend="new").load()
+    with override_settings(MINISENTRY_BACKEND=new, MINISENTRY_BACKENDS={"default": old}):
+        with pytest.raises(InvalidBackendError, match="set MINISENTRY_BACKEND to an alias"):
+            minisentry.get_backend()
+    # Switched the way of kinds (the old store renamed): its events are not in the new "default",
+    # and the orphan cleanup refuses to take that for lost events.
+    with override_settings(MINISENTRY_BACKEND=new, MINISENTRY_BACKENDS={"old": old, "new": new}):
+        with pytest.raises(CommandError, match="'default' .* holds none of the 1 events its rows name"):
+            call_command("minisentry_cleanup", "--orphans", stdout=io.StringIO())
+    assert Event.objects.count() == 2

@@ -94,5 +94,7 @@ def test_traversal_event_id_gets_a_fresh_id(backend):
 
 @pytest.mark.parametrize("key", ["../x", "2026/01/01/ab/" + "a" * 31 + "/", "/etc/passwd", "2026/01/01/ab/" + "A" * 32])
 def test_backends_refuse_malformed_keys(backend, key):
-    with pytest.raises(ValueError):
-        backend.load(key)
+    calls = (backend.read_blob, lambda key: backend.read_range(key, 0, 1), lambda key: backend.write_blobs({key: b"x"}))
+    for call in calls:
+        with pytest.raises(ValueError):
+            call(key)

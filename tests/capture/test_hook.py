@@ -73,7 +73,7 @@ def test_events_load_exactly_as_the_sdk_produced_them(sentry, backend):
     assert len(produced) == 2
     for event in produced:
         stored = Event.objects.get(event_id=event["event_id"])
-        assert stored.blob_kind == backend.kind and stored.backend == ""  # the kind is the segment's
+        assert stored.segment.backend == "default" and stored.backend == ""  # the alias is the segment's
         assert stored.load() == orjson.loads(orjson.dumps(event))
         assert stored.blob_size < stored.raw_size
         assert len(backend.read_blob(stored.blob_key)) == stored.segment.size >= stored.blob_size

@@ -12,8 +12,8 @@ from django.db.models import Sum
 from django.test import override_settings
 
 import minisentry
+from minisentry.backends.keys import blob_key, segment_key
 from minisentry.models import Event, Issue, IssueHourlyCount, IssueTag, Segment
-from minisentry.storage.blobkeys import blob_key, segment_key
 
 from ..opshelpers import NOW, capture, make_event
 
@@ -94,7 +94,7 @@ def test_dry_run_and_defaults_from_settings(backend):
 
 def test_progress_bar_on_a_terminal_plain_lines_otherwise(backend):
     capture(30, "a", days_ago=10)
-    with mock.patch("minisentry.ops.deletion.CHUNK", 10):
+    with mock.patch("minisentry.ops.deletion.DELETE_BATCH", 10):
         bar = cleanup("--max-age-days", "1", tty=True)
     assert "\rDeleting [" + "#" * 10 + "." * 20 + "] 10/30" in bar
     assert "\rDeleting [" + "#" * 30 + "] 30/30\n" in bar
@@ -151,7 +151,8 @@ def test_interrupted_cleanup_is_finished_by_a_rerun(backend):
             raise KeyboardInterrupt
         real(self, keys)
 
-    with mock.patch("minisentry.ops.deletion.CHUNK", 10), mock.patch.object(type(backend), "delete_blobs", interrupted):
+    with mock.patch("minisentry.ops.deletion.DELETE_BATCH", 10), \
+            mock.patch.object(type(backend), "delete_blobs", interrupted):
         with pytest.raises(KeyboardInterrupt):
             cleanup("--max-age-days", "1")
     # Blobs in files or S3 go on a background thread, one chunk behind the rows: the error of the

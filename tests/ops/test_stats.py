@@ -31,7 +31,7 @@ def test_stats_command_text_and_json(backend):
     blob_bytes, raw_bytes = sum(e.blob_size for e in rows), sum(e.raw_size for e in rows)
     segments = Segment.objects.aggregate(n=Count("pk"), size=Sum("size"))
     assert segments["size"] == blob_bytes  # no event deleted yet: every segment byte is live
-    assert data["backends"] == [{"kind": backend.kind, "events": 10, "blob_bytes": blob_bytes, "raw_bytes": raw_bytes,
+    assert data["backends"] == [{"alias": "default", "events": 10, "blob_bytes": blob_bytes, "raw_bytes": raw_bytes,
                                  "segments": segments["n"], "segment_bytes": segments["size"]}]
     assert (data["segments"], data["segment_bytes"]) == (segments["n"], segments["size"])
     assert (data["issues"], data["events"], data["blob_bytes"], data["raw_bytes"]) == (2, 10, blob_bytes, raw_bytes)
@@ -41,7 +41,7 @@ def test_stats_command_text_and_json(backend):
 
     text = stats()
     assert "Issues:         2\nEvents:         10\n" in text
-    assert f"  {backend.kind + ':':14}10 event(s)" in text
+    assert f"  {'default:':14}10 event(s)" in text
     assert "Spool:          1 event(s)" in text and "Dropped events: 3" in text
 
 

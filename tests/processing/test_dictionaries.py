@@ -13,17 +13,21 @@ from unittest import mock
 
 import pytest
 import zstandard
+from django.core.checks import run_checks
 from django.core.management import call_command
 from django.test import override_settings
 
 import minisentry
 from minisentry import conf
 from minisentry.backends import BlobMissing
+from minisentry.backends.keys import dictionary_key
 from minisentry.models import Event
 from minisentry.processing import codec, dictionaries
-from minisentry.processing.dictionaries import DictionaryMissing, frame_dictionary
-from minisentry.storage.blobkeys import dictionary_key
-from minisentry.storage.segments import READ_FIELDS, Reader
+from minisentry.processing.dictionaries import frame_dictionary
+from minisentry.processing.prepare import prepare
+from minisentry.storage.dictionaries import DictionaryMissing
+from minisentry.storage.reader import READ_FIELDS, Reader, locate
+from minisentry.storage.save import save
 
 from ..conftest import BACKENDS, ROOT, backend_config, single_backend, worker_env
 from ..opshelpers import NOW
@@ -78,8 +82,8 @@ def capture(n: int, days_ago: float = 0, seed: int = 1) -> list[dict]:
 def frame_ids(backend) -> list[int]:
     """The dictionary id of every stored event's frame (read from its segment), in capture order."""
     reader = Reader()
-    return [frame_dictionary(reader.read(*event)) for event in Event.objects.order_by("-timestamp").values_list(
-        "event_id", "timestamp", *READ_FIELDS)]
+    rows = Event.objects.order_by("-timestamp").values_list(*READ_FIELDS)
+    return [frame_dictionary(reader.frame(locate(*row))) for row in rows]
 
 
 def loads() -> dict:
@@ -163,10 +167,12 @@ def test_an_invalid_setting_is_logged_once_and_events_are_stored_without(backend
 
 
 @single_backend
-@override_settings(MINISENTRY_COMPRESSION_DICTIONARY={"samples": 20, "retrain_after": 10, "size": 100})
+@override_settings(MINISENTRY_COMPRESSION_DICTIONARY={"samples": 20, "retrain_after": 20})
 def test_training_failure_is_logged_once_and_events_are_stored_without(backend, caplog):
-    with caplog.at_level(logging.DEBUG, logger="minisentry"):
-        events = capture(100)  # training is tried three times: zstd refuses a 100-byte dictionary
+    refusal = zstandard.ZstdError("cannot train dict")
+    with caplog.at_level(logging.DEBUG, logger="minisentry"), \
+            mock.patch.object(zstandard, "train_dictionary", side_effect=refusal):
+        events = capture(100)  # training is tried three times, zstd refusing each time
     failures = [r for r in caplog.records if "training a zstd dictionary failed" in r.getMessage()]
     assert [r.levelno for r in failures] == [logging.WARNING, logging.DEBUG, logging.DEBUG]
     assert set(frame_ids(backend)) == {0}
@@ -205,9 +211,10 @@ def test_move_blobs_copies_the_dictionaries_moved_events_need(backend, tmp_path,
     dict_ids = set(frame_ids(backend)) - {0}
     other = BACKENDS[(BACKENDS.index(backend.kind) + 1) % len(BACKENDS)]
     target = backend_config(other, tmp_path, request)
-    with override_settings(MINISENTRY_BACKEND=target, MINISENTRY_BACKENDS={"old": conf.get("BACKEND")}):
+    with override_settings(MINISENTRY_BACKEND="new", MINISENTRY_BACKENDS={"default": conf.get("BACKEND"),
+                                                                          "new": target}):
         call_command("minisentry_move_blobs", "--chunk-size", "50", stdout=io.StringIO())
-        assert {e.blob_kind for e in Event.objects.all()} == {other}
+        assert {e.segment.backend for e in Event.objects.all()} == {"new"}
         backend.delete_blobs([dictionary_key(i) for i in dict_ids])  # the source's are not read
         forget()
         assert loads() == {e["event_id"]: e for e in events}
@@ -227,3 +234,37 @@ def test_an_id_another_dictionary_holds_is_never_overwritten(backend):
     assert backend.read_blob(dictionary_key(taken)) == b"another process's dictionary"
     assert set(frame_ids(backend)) == {0, 0x2345678A}
     assert loads() == {e["event_id"]: e for e in first + second}
+
+
+@single_backend
+@override_settings(MINISENTRY_COMPRESSION_DICTIONARY={"samples": 10, "retrain_after": 0})
+def test_settings_out_of_bounds_are_reported_and_every_event_is_stored(backend):
+    errors = [m for m in run_checks() if m.id == "minisentry.E006"]
+    assert len(errors) == 1 and "'samples' must be an integer of at least 20, not 10" in errors[0].msg
+    events = capture(120)  # compressed without a dictionary, as the check says
+    assert Event.objects.count() == 120 and set(frame_ids(backend)) == {0}
+    assert loads() == {e["event_id"]: e for e in events}
+
+
+@single_backend
+def test_each_dictionary_a_batch_needs_is_kept_until_stored(backend):
+    """A batch whose events were compressed with six dictionaries (one per 20 events) stores them all."""
+    rng = random.Random(3)
+    events = [make_event(i, rng) for i in range(120)]
+    often = {**conf.DEFAULTS["COMPRESSION_DICTIONARY"], "samples": 20, "retrain_after": 0, "size": 8192,
+             "min_saving": 0}
+    with mock.patch.object(dictionaries, "options", return_value=often):
+        records = [prepare(codec.dumps(event)) for event in events]
+    assert len({frame_dictionary(r.blob) for r in records} - {0}) == 6
+    save(backend, records)
+    forget()
+    assert loads() == {e["event_id"]: e for e in events}
+
+
+@pytest.mark.parametrize("value, message", [
+    ({"samples": 100, "retrain_after": 50}, "'retrain_after' must be at least 'samples' (100), not 50"),
+    ({"size": 4 * 2**20}, "'size' must be an integer from 256 to 1,048,576"),
+    ({"size": 100}, "'size' must be an integer from 256"),
+])
+def test_bounds_of_the_dictionary_settings(value, message):
+    assert message in dictionaries.problem(value)

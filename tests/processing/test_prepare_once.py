@@ -12,7 +12,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from minisentry.processing import codec, prescan
+from minisentry.processing import codec, dictionaries, prescan
 from minisentry.processing.prepare import prepare
 
 from ..browse import platform_events
@@ -35,7 +35,8 @@ def golden() -> list[dict]:
 
 
 def fields(record) -> dict:
-    return {**vars(record), "payload": codec.loads(record.payload), "blob": codec.loads(codec.decompress(record.blob))}
+    blob = dictionaries.decompress(record.blob, None, len(record.payload))
+    return {**vars(record), "payload": codec.loads(record.payload), "blob": codec.loads(blob)}
 
 
 @pytest.mark.parametrize("keep", [None, lambda primary_hash: True])

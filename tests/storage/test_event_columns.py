@@ -19,10 +19,10 @@ NAMES = ("event_id", "issue_id", "timestamp", "level", "environment", "release",
 COLUMNS = ", ".join(f'"{name}"' for name in NAMES)
 
 
-def migrate(target: tuple[str, str] | None):
-    """Migrate to ``target``; None: to the latest migration (what the other tests expect)."""
+def migrate(target: tuple[str, str] | None = None):
+    """The database migrated to ``target`` (by default the latest migration); its models then."""
     executor = MigrationExecutor(connection)
-    target = target or executor.loader.graph.leaf_nodes("minisentry")[0]
+    target = target or next(node for node in executor.loader.graph.leaf_nodes() if node[0] == "minisentry")
     executor.migrate([target])
     return executor.loader.project_state(target).apps
 
@@ -56,7 +56,7 @@ def test_rows_of_0004_read_back_the_same_after_0005_and_back(transactional_db):
         migrate(OLD)
         assert raw_rows() == written
     finally:
-        migrate(None)
+        migrate()
 
 
 @pytest.mark.django_db

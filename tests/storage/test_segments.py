@@ -54,7 +54,7 @@ def cleanup(*args: str) -> str:
 def test_a_batch_is_one_segment_read_back_by_ranges(backend):
     events = store(25)
     segment = Segment.objects.get()
-    assert blob_keys(backend) == {segment.key} and segment.kind == backend.kind
+    assert blob_keys(backend) == {segment.key} and segment.backend == "default"
     assert segment.key.startswith(f"segments/{NOW:%Y/%m/%d}/")
     rows = list(Event.objects.order_by("blob_offset"))
     assert [r.blob_offset for r in rows] == [sum(x.blob_size for x in rows[:i]) for i in range(25)]
@@ -69,7 +69,7 @@ def test_a_batch_is_one_segment_read_back_by_ranges(backend):
 
 def test_pack_places_frames_one_after_the_other(backend):
     frames = [("a" * 32, b"first"), ("b" * 32, b"second"), ("a" * 32, b"again")]
-    segment, data, offsets = pack(backend.kind, frames)
+    segment, data, offsets = pack(backend.alias, frames)
     assert data == b"firstsecondagain" and offsets == {"a" * 32: 0, "b" * 32: 5} and segment.size == 16
     backend.write_blobs({segment.key: data})
     assert backend.read_range(segment.key, 5, 6) == b"second"
@@ -77,7 +77,7 @@ def test_pack_places_frames_one_after_the_other(backend):
 
 def test_mixed_layouts_read_export_count_and_delete(backend):
     old = store(10, "a", days_ago=2)
-    unpack(backend)  # the old layout: one blob per event, the backend's kind on each row
+    unpack(backend)  # the old layout: one blob per event, the store's alias on each row
     new = store(10, "b")
     assert Event.objects.filter(segment=None).count() == 10 and Segment.objects.count() == 1
     assert loads() == {e["event_id"]: e for e in old + new}
@@ -91,7 +91,7 @@ def test_mixed_layouts_read_export_count_and_delete(backend):
     stats = json.loads(out.getvalue())
     segment = Segment.objects.get()
     assert stats["events"] == 20 and (stats["segments"], stats["segment_bytes"]) == (1, segment.size)
-    assert [(b["kind"], b["events"]) for b in stats["backends"]] == [(backend.kind, 20)]
+    assert [(b["alias"], b["events"]) for b in stats["backends"]] == [("default", 20)]
 
     assert delete_events(Event.objects.all()) == 20
     assert blob_keys(backend) == set() and not Segment.objects.exists()
@@ -122,7 +122,7 @@ def test_compaction_rewrites_sparse_segments_and_keeps_dense_ones(backend):
     assert blob_keys(backend) == {new.key, dense.key}
     moved = Event.objects.filter(segment=new)
     assert {e.pk for e in moved} == {e["event_id"] for e in sparse_events[6:]}
-    assert new.size == sum(e.blob_size for e in moved) and new.kind == backend.kind
+    assert new.size == sum(e.blob_size for e in moved) and new.backend == "default"
     assert "Compacted" not in cleanup("--compact-below", "0.5")  # nothing left below it
 
 

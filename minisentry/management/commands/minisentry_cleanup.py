@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from ...backends import InvalidBackendError
 from ...ops import compaction, retention
 from ...ops.deletion import delete_events
 from ..progress import Progress
@@ -86,7 +87,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Deleted {deleted} event(s) {label}.")
 
     def orphans(self) -> None:
-        found = retention.find_orphans()
+        try:
+            found = retention.find_orphans()
+        except InvalidBackendError as exc:  # a store that holds none of its rows' events: nothing removed
+            raise CommandError(str(exc)) from exc
         for backend, keys in found.blobs.items():
             self.stdout.write(f"{len(keys)} blob(s) without an event row in {backend!r}.")
             for key in keys[:10]:

@@ -8,13 +8,14 @@ from sentry_sdk.envelope import Envelope
 from sentry_sdk.utils import BadDsn, format_timestamp
 
 from ...backends import BlobMissing
+from ...fields import parse_time
 from ...models import Event
 from ...ops.deletion import pages
 from ...processing import codec
-from ...storage.segments import READ_FIELDS, Reader
+from ...storage.reader import READ_FIELDS, Reader, locate
 
 logger = logging.getLogger("minisentry")
-CHUNK = 100  # also how many envelopes wait in sentry-sdk's transport queue at most
+PAGE = 100  # events read per query; also how many envelopes wait in sentry-sdk's transport queue at most
 
 
 class Command(BaseCommand):
@@ -41,15 +42,19 @@ class Command(BaseCommand):
             events = events.filter(timestamp__gte=since)
         if until:
             events = events.filter(timestamp__lt=until)
+        skipped = []
         if to_dsn:
-            n = forward(stored(events), to_dsn)
+            n = forward(stored(events, skipped), to_dsn)
             self.stderr.write(f"Sent {n} event(s) to {to_dsn.rsplit('@', 1)[-1]}.")
         elif output:
             with open(output, "w", encoding="utf-8") as file:
-                n = write(stored(events), file)
+                n = write(stored(events, skipped), file)
             self.stderr.write(f"Wrote {n} event(s) to {output}.")
         else:
-            write(stored(events), self.stdout)
+            write(stored(events, skipped), self.stdout)
+        if skipped:
+            self.stderr.write(f"Skipped {len(skipped)} event(s) whose JSON is missing or unreadable: "
+                              + ", ".join(skipped[:10]) + (", …" if len(skipped) > 10 else ""))
 
 
 def write(lines: Iterator[bytes], file) -> int:
@@ -61,25 +66,28 @@ def write(lines: Iterator[bytes], file) -> int:
 
 def moment(value: str) -> datetime:
     """A date (midnight UTC) or an ISO time (UTC unless it says otherwise)."""
-    parsed = datetime.fromisoformat(value)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    if isinstance(parsed := parse_time(value), datetime):
+        return parsed
+    raise ValueError(f"not an ISO time: {value!r}")
 
 
-def stored(events) -> Iterator[bytes]:
-    """Each event's JSON exactly as stored (one line: the SDK's JSON has no raw newlines)."""
-    reader = Reader()
-    for rows in pages(events, CHUNK, *READ_FIELDS):
-        for event_id, *location in rows:
+def stored(events, skipped: list[str]) -> Iterator[bytes]:
+    """Each event's JSON exactly as stored (one line: the SDK's JSON has no raw newlines); the ids
+    of events whose JSON is missing or unreadable are added to ``skipped``."""
+    reader = Reader(keep=4)
+    for rows in pages(events, PAGE, *READ_FIELDS[2:]):
+        for row in rows:
             try:
-                yield reader.decoded(event_id, *location)
-            except BlobMissing as exc:  # its blob, or the dictionary its blob needs
-                logger.warning("minisentry: event %s not exported, missing: %s", event_id, exc)
+                yield reader.json(locate(*row))
+            except BlobMissing as exc:  # its blob, the dictionary its blob needs, or bytes that do not decode
+                logger.warning("minisentry: event %s not exported: %s", row[0], exc)
+                skipped.append(row[0])
 
 
 def forward(lines: Iterator[bytes], dsn: str) -> int:
-    """Send each event in an envelope of its own; wait for the transport after every CHUNK."""
+    """Send each event in an envelope of its own; wait for the transport after every PAGE."""
     try:
-        client = sentry_sdk.Client(dsn, default_integrations=False, transport_queue_size=CHUNK + 1)
+        client = sentry_sdk.Client(dsn, default_integrations=False, transport_queue_size=PAGE + 1)
     except BadDsn as exc:
         raise CommandError(f"Invalid DSN: {exc}") from exc
     sent = 0
@@ -91,7 +99,7 @@ def forward(lines: Iterator[bytes], dsn: str) -> int:
             envelope.add_event(event)
             client.transport.capture_envelope(envelope)
             sent += 1
-            if sent % CHUNK == 0:
+            if sent % PAGE == 0:
                 client.flush(timeout=60)
     finally:
         client.close(timeout=60)

@@ -1,26 +1,26 @@
 import json
+import os
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ... import conf
 from ...backends import (
     BaseBackend,
     BlobMissing,
     InvalidBackendError,
     build_backend,
+    configs,
     get_backend,
-    get_backend_for_kind,
 )
+from ...backends.keys import blob_key
 from ...models import Event, Segment
-from ...processing import dictionaries
-from ...storage.blobkeys import blob_key
+from ...storage import dictionaries
 from ...storage.index import database
 from ...storage.segments import live_frames, rewrite
 from ..progress import Progress
 
-CHUNK = 500
+SEGMENT_EVENTS = 500  # events per new segment, by default
 READERS = 16
 
 
@@ -33,23 +33,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--to", default="default",
-            help="An alias of MINISENTRY_BACKENDS ('default': MINISENTRY_BACKEND), a backend's dotted "
-            "path, or its settings as JSON.",
+            "--to",
+            help="The alias of a configured store ('default': MINISENTRY_BACKEND's settings), or the dotted "
+            "path or settings (JSON) of one; by default the store new events go to.",
         )
-        parser.add_argument("--chunk-size", type=int, default=CHUNK, help="Events per new segment, at most.")
+        parser.add_argument("--chunk-size", type=int, default=SEGMENT_EVENTS, help="Events per new segment, at most.")
         parser.add_argument(
             "--repack", action="store_true",
             help="Also pack events stored one blob each in the destination itself into segments.",
         )
 
-    def handle(self, *args, to="default", chunk_size=CHUNK, repack=False, **options):
+    def handle(self, *args, to=None, chunk_size=SEGMENT_EVENTS, repack=False, **options):
         target = self.target(to)
         using = database()
-        segments = Segment.objects.using(using).exclude(kind=target.kind).order_by("pk")
+        segments = Segment.objects.using(using).exclude(backend=target.alias).order_by("pk")
         loose = Event.objects.using(using).filter(segment__isnull=True).order_by("pk")
         if not repack:
-            loose = loose.exclude(backend=target.kind)
+            loose = loose.exclude(backend=target.alias)
         total = Event.objects.using(using).filter(segment__in=segments).count() + loose.count()
         self.moved, self.missing = 0, []
         with ThreadPoolExecutor(READERS, thread_name_prefix="minisentry-move") as pool, \
@@ -68,21 +68,20 @@ class Command(BaseCommand):
             )
 
     def target(self, spec: str) -> BaseBackend:
-        """The destination; it must be the store that reads blobs of its kind, or no event would load."""
-        if spec in ("default", *conf.get("BACKENDS")):
-            target = get_backend(spec)
-        else:
-            target = build_backend(json.loads(spec) if spec.lstrip().startswith("{") else spec)
+        """The destination: a configured store (the rows record its alias, or no event would load),
+        named by its alias or by its settings."""
         try:
-            reader = get_backend_for_kind(target.kind)
-        except InvalidBackendError:
-            reader = None
-        if repr(reader) != repr(target):
-            raise CommandError(
-                f"{target!r} is not the store events of kind {target.kind!r} are read from: configure it "
-                "as MINISENTRY_BACKEND or first of its kind in MINISENTRY_BACKENDS, then move."
-            )
-        return target
+            stores = configs()
+            if spec is None or spec in stores:
+                return get_backend(spec)
+            given = _settings(json.loads(spec) if spec.lstrip().startswith("{") else spec)
+            build_backend(given)
+        except (InvalidBackendError, ValueError) as exc:
+            raise CommandError(str(exc)) from exc
+        for alias, config in stores.items():
+            if _settings(config) == given:
+                return get_backend(alias)
+        raise CommandError(f"{spec} is not a configured store: name it in MINISENTRY_BACKENDS, then move to its alias.")
 
     def move_segments(self, segments: list[Segment], target: BaseBackend, chunk_size: int) -> None:
         """Rewrite the live events of segments in other stores into new ones in ``target``."""
@@ -94,7 +93,7 @@ class Command(BaseCommand):
                 self.missing += list(Event.objects.filter(segment=segment).values_list("pk", flat=True))
                 continue
             # the zstd dictionaries these frames name go first
-            dictionaries.store_needed(target, live.values(), get_backend_for_kind(segment.kind))
+            dictionaries.store_needed(target, live.values(), get_backend(segment.backend))
             frames.update(live)
             group.append(segment.pk)
             if len(frames) >= chunk_size:
@@ -105,19 +104,19 @@ class Command(BaseCommand):
 
     def move_loose(self, rows: list, target: BaseBackend, pool: ThreadPoolExecutor) -> None:
         """Pack one chunk of events stored one blob each into a segment in ``target``."""
-        by_kind = defaultdict(dict)  # kind -> {key: event id}
-        for event_id, timestamp, kind in rows:
-            by_kind[kind][blob_key(event_id, timestamp)] = event_id
+        by_alias = defaultdict(dict)  # store alias -> {key: event id}
+        for event_id, timestamp, alias in rows:
+            by_alias[alias][blob_key(event_id, timestamp)] = event_id
         frames = {}
-        for kind, keys in by_kind.items():
-            source = get_backend_for_kind(kind)
+        for alias, keys in by_alias.items():
+            source = get_backend(alias)
             for key, data in read(source, list(keys), pool).items():
                 if data is None:
                     self.missing.append(keys.pop(key))
                 else:
                     frames[keys[key]] = data
             dictionaries.store_needed(target, (frames[event_id] for event_id in keys.values()), source)
-        self.write(target, frames, loose={kind: list(keys) for kind, keys in by_kind.items()})
+        self.write(target, frames, loose={alias: list(keys) for alias, keys in by_alias.items()})
 
     def write(self, target: BaseBackend, frames: dict[str, bytes], segment_ids=(), loose=None) -> None:
         if frames:
@@ -139,4 +138,15 @@ def read(backend: BaseBackend, keys: list[str], pool: ThreadPoolExecutor) -> dic
             return key, None
 
     # Database reads stay on this thread: pool threads would each open a connection.
-    return dict(map(one, keys) if backend.kind == "database" else pool.map(one, keys))
+    return dict(map(one, keys) if backend.in_database else pool.map(one, keys))
+
+
+def _settings(config) -> dict:
+    """A store's settings in one shape, to compare them."""
+    if isinstance(config, str):
+        return {"BACKEND": config, "OPTIONS": {}}
+    if isinstance(config, dict):
+        options = {name: os.fspath(value) if isinstance(value, os.PathLike) else value
+                   for name, value in (config.get("OPTIONS") or {}).items()}
+        return {"BACKEND": config.get("BACKEND"), "OPTIONS": options}
+    raise ValueError(f"a store's settings are a dotted path or a dict, not {config!r}")

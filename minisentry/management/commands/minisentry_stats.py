@@ -26,7 +26,7 @@ class Command(BaseCommand):
             f"Stored:         {filesizeformat(stats.blob_bytes)} compressed, "
             f"{filesizeformat(stats.raw_bytes)} raw ({ratio})",
             *(
-                f"  {b.kind + ':':14}{b.events} event(s), {filesizeformat(b.blob_bytes)} compressed, "
+                f"  {b.alias + ':':14}{b.events} event(s), {filesizeformat(b.blob_bytes)} compressed, "
                 f"{filesizeformat(b.raw_bytes)} raw; {b.segments} segment(s), {filesizeformat(b.segment_bytes)}"
                 for b in stats.backends
             ),

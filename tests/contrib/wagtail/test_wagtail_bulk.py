@@ -134,7 +134,7 @@ def test_storage_page_in_wagtails_frame(issues):
     page = client_of(editor("viewer", VIEW)).get(url("storage"))
     html = page.content.decode()
     assert page.status_code == 200 and "w-breadcrumbs" in html and "wagtail-sidebar" in html
-    assert "Compression ratio" in html and "filesystem" in html
+    assert "Compression ratio" in html and ">default<" in html  # the store's alias
     assert client_of(editor("stranger")).get(url("storage")).status_code == 403
 
 

@@ -1,20 +1,18 @@
-"""Blob keys: built only from validated data — a 32-hex event id or a random segment name, and a
-UTC date; a zstd dictionary's from its numeric id."""
+"""Blob keys, the stores' vocabulary: built only from validated data — a 32-hex event id or a
+random segment name, and a UTC date; a zstd dictionary's from its numeric id. A store refuses
+any other key (:func:`check_key`)."""
 
 import re
 import secrets
 from datetime import UTC, datetime
 
-EVENT_ID_RE = re.compile(r"[0-9a-f]{32}")
+from ..fields import EVENT_ID_RE
+
 EVENT_KEY_RE = re.compile(r"[0-9]{4}/[0-9]{2}/[0-9]{2}/[0-9a-f]{2}/[0-9a-f]{32}")
 SEGMENT_KEY_RE = re.compile(r"segments/[0-9]{4}/[0-9]{2}/[0-9]{2}/[0-9a-f]{32}")
 BLOB_KEY_RE = re.compile(f"{EVENT_KEY_RE.pattern}|{SEGMENT_KEY_RE.pattern}")  # what a store may hold
 DICTIONARY_PREFIX = "dictionaries/"
 DICTIONARY_KEY_RE = re.compile(re.escape(DICTIONARY_PREFIX) + "[0-9a-f]{8}")
-
-
-class BlobMissing(LookupError):
-    """The blob store holds no blob under that key."""
 
 
 def blob_key(event_id: str, timestamp: datetime) -> str:
