@@ -14,7 +14,7 @@ from datetime import datetime
 
 import zstandard
 
-from ..backends import BlobMissing, get_backend
+from ..backends import BlobMissing, aliases, get_backend
 from ..backends.base import check_length
 from ..backends.keys import blob_key
 from ..processing import codec
@@ -66,14 +66,36 @@ class Reader:
 
     def frame(self, where: Location) -> bytes:
         """The event's compressed bytes; raises BlobMissing."""
-        store = get_backend(where.alias)
+        return self._found(where)[0]
+
+    def _found(self, where: Location) -> tuple[bytes, str]:
+        """The frame and the alias of the store holding it: the one its row records, else (the
+        way earlier versions switched stores: the old one listed under any alias) another
+        configured store that holds its blob."""
+        try:
+            return self._read(where, where.alias), where.alias
+        except Unreadable:
+            raise
+        except BlobMissing:
+            for alias in aliases():
+                if alias != where.alias:
+                    try:
+                        return self._read(where, alias), alias
+                    except Unreadable:
+                        raise
+                    except BlobMissing:
+                        continue
+            raise
+
+    def _read(self, where: Location, alias: str) -> bytes:
+        store = get_backend(alias)
         if where.offset is None:
             return check_length(where.key, store.read_blob(where.key), where.size)
         if not (0 <= where.offset and 0 < where.size <= (where.segment_size or 0) - where.offset):
             raise Unreadable(f"{where.key} has no {where.size} bytes at {where.offset}")
         if not self._keep:
             return store.read_range(where.key, where.offset, where.size)
-        segment = where.alias, where.key
+        segment = alias, where.key
         if segment not in self._segments:
             self._segments[segment] = store.read_blob(where.key)
             if len(self._segments) > self._keep:
@@ -83,7 +105,7 @@ class Reader:
 
     def json(self, where: Location) -> bytes:
         """The event's JSON, as stored; raises BlobMissing (:class:`Unreadable` for bad bytes)."""
-        frame = self.frame(where)
+        frame, alias = self._found(where)
         try:
             header = zstandard.get_frame_parameters(frame)
         except zstandard.ZstdError as exc:
@@ -91,7 +113,7 @@ class Reader:
         dictionary = fresh = None
         if header.dict_id:
             fresh = cached(header.dict_id) is None
-            dictionary = loaded(header.dict_id, get_backend(where.alias))
+            dictionary = loaded(header.dict_id, get_backend(alias))
         limit = min(where.raw_size, MAX_EVENT_BYTES)
         try:
             data = coding.decompress(frame, dictionary, limit)

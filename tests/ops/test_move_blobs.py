@@ -143,3 +143,17 @@ def test_two_directories_stay_readable_after_a_move(backend, tmp_path):
             "default": conf.get("BACKEND"), "archive": archive, "new": moved}):
         capture(5, "c")
         assert aliases() == {"archive", "default", "new"} and len(loads()) == 25
+
+
+@single_backend
+def test_the_earlier_way_of_switching_stores_still_reads_old_events(backend, tmp_path):
+    """Before aliases, a switch listed the old store under any name and pointed MINISENTRY_BACKEND at
+    the new one: rows recording "default" are then looked for in the other stores too."""
+    capture(5, "old")
+    before = loads()
+    new = {"BACKEND": "minisentry.backends.filesystem.FileSystemBackend", "OPTIONS": {"location": str(tmp_path / "new")}}
+    with override_settings(MINISENTRY_BACKEND=new, MINISENTRY_BACKENDS={"old": conf.get("BACKEND")}):
+        capture(3, "new")
+        after = loads()
+        assert {k: v for k, v in after.items() if k in before} == before and len(after) == 8
+        assert aliases() == {"default"}
