@@ -88,3 +88,17 @@ def test_link_buttons_are_not_underlined(open_page, live_server):
     lines = page.eval_on_selector_all(".ms-event-buttons a.button, a.ms-tagbar, .ms-tags a",
                                       "links => links.map(a => getComputedStyle(a).textDecorationLine)")
     assert len(lines) > 5 and set(lines) == {"none"}, lines
+
+
+def test_copy_as_traceback_copies_the_text(open_page, live_server):
+    """With scripts the button shows and copies the traceback; the same text is in the fold without them."""
+    data = real_error_event()
+    store(data)
+    page = open_page()
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(f"{live_server.url}/admin/_minisentry/issues/{issue_of(data).pk}/")
+    page.click("button.ms-copy-traceback")
+    page.wait_for_selector("button.ms-copy-traceback:has-text('Copied')")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == page.eval_on_selector("#ms-traceback-text", "pre => pre.textContent")
+    assert copied.startswith("Traceback (most recent call last):\n") and "TemplateDoesNotExist" in copied
