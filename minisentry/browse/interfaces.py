@@ -5,6 +5,7 @@ event page shows, whatever keys (modern or legacy) the event was sent with."""
 from dataclasses import dataclass
 
 from ..processing.legacy import modernize
+from ..processing.paths import project_roots, relative
 from .breadcrumbs import breadcrumbs
 from .contexts import contexts
 from .display import (
@@ -18,14 +19,7 @@ from .display import (
     request,
     values_of,
 )
-from .stacks import (
-    context_lines,
-    event_frames,
-    exceptions,
-    project_roots,
-    relative,
-    stack,
-)
+from .stacks import context_lines, event_frames, exceptions, stack
 from .tables import ordered_rows
 from .traceback import traceback_text
 

@@ -1,15 +1,14 @@
 """Stack traces as the event page shows them: frames most recent call first (or last), long traces
 cut in the middle, library frames hideable, paths relative to the project, the crashing frame open."""
 
-import re
 from dataclasses import dataclass
 
+from ..processing.paths import ABSOLUTE, project_roots, relative
 from .display import Rows, as_dict, as_list, clip, meta_at, meta_note, pairs, values_of
 
 # sentry-python sends up to 2,000 frames (a RecursionError has ~1,000) and Relay keeps 250.
 SHOWN_FRAMES = 50  # frames rendered in full at each end of a longer stack trace
 LISTED_FRAMES = 1000  # frames between them listed one line each, at most
-ABSOLUTE = re.compile(r"^(/|\\\\|[A-Za-z]:[\\/])")
 TEMPLATE_SUFFIXES = (".html", ".htm", ".txt", ".xml", ".j2", ".jinja", ".jinja2", ".tmpl", ".tpl", ".djhtml")
 
 
@@ -66,28 +65,6 @@ class Exception_:
     frames_note: str
     has_in_app: bool
     all_in_app: bool
-
-
-def project_roots(frames: list[dict]) -> list[str]:
-    """Where the event's code lives (the project's root, ``sys.path`` entries), longest first: each
-    frame whose SDK gave both its absolute path and the path relative to one tells the latter."""
-    roots = set()
-    for raw in frames:
-        path, name = raw.get("abs_path"), raw.get("filename")
-        if isinstance(path, str) and isinstance(name, str) and name and not ABSOLUTE.match(name):
-            path = path.replace("\\", "/")
-            if path.endswith("/" + name.replace("\\", "/").lstrip("./")):
-                roots.add(path[: len(path) - len(name.lstrip("./"))])
-    return sorted(roots, key=len, reverse=True)
-
-
-def relative(path: str, roots: list[str]) -> str:
-    """``path`` under the first root holding it, else as it is."""
-    normal = path.replace("\\", "/")
-    for root in roots:
-        if normal.startswith(root) and len(normal) > len(root):
-            return normal[len(root):]
-    return path
 
 
 def label(raw: dict, roots: list[str]) -> tuple[str, str]:

@@ -17,6 +17,7 @@ from ..grouping.cache import cached_grouping
 from ..models import Level
 from ..storage.blobkeys import blob_key
 from . import codec, dictionaries, legacy, scrubbing
+from .paths import ABSOLUTE, project_roots, relative
 from .users import user_key
 
 logger = logging.getLogger("minisentry")
@@ -239,6 +240,8 @@ def _frame_culprit(event: dict) -> str:
     in_app = [f for f in frames if f.get("in_app")] or frames
     frame = in_app[-1]
     where = frame.get("module") or frame.get("filename") or frame.get("abs_path")
+    if isinstance(where, str) and ABSOLUTE.match(where):  # a template's frame: the path under the project
+        where = relative(where, project_roots(frames))
     function = frame.get("function")
     if isinstance(where, str) and isinstance(function, str):
         return f"{where} in {function}"

@@ -20,8 +20,8 @@ from ..browse import breadcrumbs
 from ..browse.display import MAX_ITEMS, MAX_TEXT, Rows, cut_note, meta_at, meta_note
 from ..browse.frames import DJANGO_ADMIN
 from ..browse.frequency import DEFAULT_SPARK, SPARK_RANGES
-from ..browse.stacks import relative
 from ..models import Level
+from ..processing.paths import relative
 
 register = template.Library()
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from minisentry.browse.traceback import traceback_text
+from minisentry.models import Issue
 from minisentry.templatetags.minisentry_ui import release
 
 from ..realistic import RELEASE, ROOT, SQL, TEMPLATE, real_error_event
@@ -101,6 +102,9 @@ def test_a_template_frame_and_paths_read_as_the_project_has_them(admin_client, n
     assert " in ? " not in text(frames) and f">{ROOT}" not in frames  # no "in ?", no absolute path shown
     assert (f'<code class="ms-file" title="{ROOT}bakerydemo/blog/step3.py">bakerydemo/blog/step3.py</code>'
             in frames)
+    assert issue_of(real_error).culprit == "bakerydemo/templates/blog/blog_page.html"  # at ingest
+    Issue.objects.update(culprit=TEMPLATE)  # as stored before: shown relative all the same
+    html = issue_page(admin_client, namespace, real_error)
     culprit = re.search(r'<p class="ms-culprit" title="([^"]*)">([^<]*)</p>', html)
     assert culprit.groups() == (TEMPLATE, "bakerydemo/templates/blog/blog_page.html")
 
