@@ -52,7 +52,7 @@ def title_widths(page, selector: str) -> list[float]:
 def tagbar_contrasts(page) -> list[float]:
     """Per tag bar: the contrast of its fill against its track, each over the page's background."""
     colours = page.eval_on_selector_all(".ms-tagbar:not(.ms-tagbar-other)", """bars => bars.map(bar => [
-        getComputedStyle(bar.querySelector('.ms-tagbar-fill')).backgroundColor,
+        getComputedStyle(bar.querySelector('.ms-tagbar-fill')).fill,
         getComputedStyle(bar, '::before').backgroundColor,
         getComputedStyle(document.body).backgroundColor])""")
     assert colours, "no tag bars on the page"

@@ -8,6 +8,12 @@ MAX_CONTEXTS = 50
 MEMORY = ("memory_size", "free_memory", "usable_memory", "storage_size", "free_storage",
           "external_storage_size", "external_free_storage")
 
+
+def nested(value):
+    """A mapping inside a context (the trace's ``dynamic_sampling_context``) as a table of its own."""
+    return ordered_rows(value, (), {}, skip=()) if isinstance(value, dict) else value
+
+
 # type -> (title, fields in order, formats)
 KNOWN = {
     "device": ("Device", (
@@ -39,7 +45,8 @@ KNOWN = {
     "profile": ("Profile", ("profile_id",), {}),
     "replay": ("Replay", ("replay_id",), {}),
     "state": ("State", ("state",), {}),
-    "trace": ("Trace", ("trace_id", "span_id", "parent_span_id", "op", "status", "origin"), {}),
+    "trace": ("Trace", ("trace_id", "span_id", "parent_span_id", "op", "status", "origin", "dynamic_sampling_context"),
+              {"dynamic_sampling_context": nested}),
 }
 
 
@@ -48,6 +55,7 @@ LABELS = {  # where the label made of the key would not read well
     "vendor_id": "Vendor ID", "api_type": "API type", "npot_support": "NPOT support",
     "is_24_hour_format": "24-hour format", "device_app_hash": "Device app hash", "trace_id": "Trace ID",
     "span_id": "Span ID", "parent_span_id": "Parent span ID", "profile_id": "Profile ID", "replay_id": "Replay ID",
+    "dynamic_sampling_context": "Dynamic sampling context",
     "cloud.account.id": "Account ID", "host.id": "Host ID", "cloud.provider": "Provider", "cloud.platform": "Platform",
     "cloud.region": "Region", "cloud.availability_zone": "Availability zone", "host.type": "Host type",
 }

@@ -5,19 +5,23 @@ event page shows, whatever keys (modern or legacy) the event was sent with."""
 from dataclasses import dataclass
 
 from ..processing.legacy import modernize
+from ..processing.paths import project_roots, relative
+from .breadcrumbs import breadcrumbs
 from .contexts import contexts
 from .display import (
     as_dict,
     as_list,
     clip,
-    context_lines,
     cut_note,
+    logentry,
     meta_at,
-    present,
-    stack,
+    pairs,
+    request,
     values_of,
 )
+from .stacks import context_lines, event_frames, exceptions, stack
 from .tables import ordered_rows
+from .traceback import traceback_text
 
 MAX_THREADS = 50  # threads rendered; the rest are counted
 MAX_IMAGES = 200  # debug images listed
@@ -72,7 +76,7 @@ def exception_stacks(event: dict) -> tuple[set[str], list[list]]:
     return ids, stacks
 
 
-def threads(event: dict, meta: dict, recent_first: bool) -> tuple[list[Thread], str]:
+def threads(event: dict, meta: dict, recent_first: bool, roots: list[str]) -> tuple[list[Thread], str]:
     """The threads, the crashed one first, then the current one; that first one open, the others
     collapsed; a thread whose stack is an exception's is not repeated (and not opened)."""
     raw = [(i, t) for i, t in enumerate(values_of(event.get("threads"))) if isinstance(t, dict)]
@@ -87,7 +91,8 @@ def threads(event: dict, meta: dict, recent_first: bool) -> tuple[list[Thread], 
             crashed=thread.get("crashed") is True, current=thread.get("current") is True,
             state=clip(str(thread.get("state") or "")),
             same_as_exception=bool(frames) and (thread_id in linked_ids or frames in exc_stacks),
-            **stack(thread.get("stacktrace"), meta_at(meta, "threads", "values", index, "stacktrace"), recent_first),
+            **stack(thread.get("stacktrace"), meta_at(meta, "threads", "values", index, "stacktrace"), recent_first,
+                    roots),
         ))
     if result and result[0].frames and not result[0].same_as_exception:
         result[0].is_open = True  # the crashed (else current, else first) thread, unless shown already
@@ -95,13 +100,13 @@ def threads(event: dict, meta: dict, recent_first: bool) -> tuple[list[Thread], 
     return result, cut_note(cut, "more threads") if cut else ""
 
 
-def template_error(event: dict) -> dict | None:
+def template_error(event: dict, roots: list[str]) -> dict | None:
     """Where a template failed (Django's template errors): file, line and the lines around it."""
     raw = event.get("template")
     if not isinstance(raw, dict) or not raw:
         return None
     return {
-        "filename": clip(str(raw.get("filename") or raw.get("abs_path") or "?")),
+        "filename": clip(relative(str(raw.get("filename") or raw.get("abs_path") or "?"), roots)),
         "abs_path": clip(str(raw.get("abs_path") or "")),
         "lineno": raw.get("lineno"),
         "context": context_lines(raw),
@@ -160,23 +165,46 @@ def remember_frame_order(request, response):
     return response
 
 
+def present(event: dict, meta: dict, recent_first: bool, roots: list[str]) -> dict:
+    """The sections of the common interfaces (frames most recent call first, or last)."""
+    crumbs, crumbs_note = breadcrumbs(event, meta)
+    modules = as_dict(event.get("modules"))
+    chain = exceptions(event, meta, recent_first, roots)
+    return {
+        "exceptions": chain,
+        "hideable_frames": any(e.has_in_app and not e.all_in_app for e in chain),
+        "traceback": traceback_text(event),
+        "logentry": logentry(event, meta),
+        "breadcrumbs": crumbs,
+        "breadcrumbs_note": crumbs_note,
+        "request": request(event, meta),
+        "user": pairs(event.get("user"), meta_at(meta, "user")),
+        "tags": pairs(event.get("tags"), meta_at(meta, "tags")),
+        "extra": pairs(event.get("extra"), meta_at(meta, "extra")),
+        "modules": sorted((str(k), str(v)) for k, v in modules.items()),
+        "sdk": as_dict(event.get("sdk")),
+        "fingerprint": as_list(event.get("fingerprint")),
+    }
+
+
 def present_event(event: dict, order: str = "recent") -> dict:
     """Everything the event page shows, for an event of any SDK, legacy keys included."""
     event = modernize(event)
     meta = as_dict(event.get("_meta"))
     recent_first = order != "oldest"
-    data = present(event, recent_first)
-    thread_rows, threads_note = threads(event, meta, recent_first)
+    roots = project_roots(event_frames(event))
+    thread_rows, threads_note = threads(event, meta, recent_first, roots)
     image_rows, images_note = images(event)
     context_tables, contexts_note = contexts(event, meta)
-    top_stack = stack(event.get("stacktrace"), meta_at(meta, "stacktrace"), recent_first)
+    top_stack = stack(event.get("stacktrace"), meta_at(meta, "stacktrace"), recent_first, roots)
     return {
-        **data,
+        **present(event, meta, recent_first, roots),
         "recent_first": recent_first,
+        "roots": roots,
         "threads": thread_rows, "threads_note": threads_note,
         "thread_hideable_frames": any(t.has_in_app and not t.all_in_app for t in thread_rows),
         "stacktrace": top_stack if top_stack["frames"] else None,
-        "template": template_error(event),
+        "template": template_error(event, roots),
         "security": security_report(event, meta),
         "images": image_rows, "images_note": images_note,
         "contexts": context_tables, "contexts_note": contexts_note,

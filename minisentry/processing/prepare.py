@@ -18,6 +18,7 @@ from ..fields import event_id as given_event_id
 from ..grouping import Grouping
 from ..grouping.cache import cached_grouping
 from . import codec, dictionaries, legacy, scrubbing
+from .paths import ABSOLUTE, project_roots, relative
 from .users import user_key
 
 logger = logging.getLogger("minisentry")
@@ -263,6 +264,8 @@ def _frame_culprit(event: dict) -> str:
     in_app = [f for f in frames if f.get("in_app")] or frames
     frame = in_app[-1]
     where = frame.get("module") or frame.get("filename") or frame.get("abs_path")
+    if isinstance(where, str) and ABSOLUTE.match(where):  # a template's frame: the path under the project
+        where = relative(where, project_roots(frames))
     function = frame.get("function")
     if isinstance(where, str) and isinstance(function, str):
         return f"{where} in {function}"

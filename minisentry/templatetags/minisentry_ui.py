@@ -1,6 +1,7 @@
 """Template helpers of the browse UI. Every value from an event is escaped (``conditional_escape``,
 or ``html.escape`` inside :func:`pretty`)."""
 
+import re
 from html import escape
 from itertools import islice
 
@@ -15,13 +16,16 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from ..browse.display import MAX_ITEMS, MAX_TEXT, cut_note, meta_at, meta_note
+from ..browse import breadcrumbs
+from ..browse.display import MAX_ITEMS, MAX_TEXT, Rows, cut_note, meta_at, meta_note
 from ..browse.frames import DJANGO_ADMIN
 from ..browse.frequency import DEFAULT_SPARK, SPARK_RANGES
 from ..models import Level
+from ..processing.paths import relative
 
 register = template.Library()
 
+HASH = re.compile(r"[0-9a-fA-F]{16,}")  # a commit hash in a release name
 INLINE_WIDTH = 60  # containers shorter than this, with scalars only, stay on one line
 COLLAPSE_CHARS, COLLAPSE_LINES = 400, 12
 INDENT = "  "
@@ -52,7 +56,7 @@ def cut_html(count: int, unit: str) -> str:
     return f' <span class="ms-meta">{escape(cut_note(count, unit))}</span>'
 
 
-def pretty(value, meta, depth: int = 0, budget: list[int] | None = None) -> tuple[str, int]:
+def pretty(value, meta, depth: int = 0, budget: list[int] | None = None, width: int = INLINE_WIDTH) -> tuple[str, int]:
     """``value`` as indented, escaped text with the SDK's annotations; returns (html, text length).
 
     Bounded whatever the event holds: strings past ``MAX_TEXT`` characters, containers past
@@ -79,12 +83,12 @@ def pretty(value, meta, depth: int = 0, budget: list[int] | None = None) -> tupl
     for prefix, v, m in islice(items, MAX_ITEMS):
         if budget[0] <= 0:
             break
-        flat = flat and not (isinstance(v, (dict, list)) and v)
-        parts.append((prefix, *pretty(v, m, depth + 1, budget)))
+        parts.append((prefix, *pretty(v, m, depth + 1, budget, width)))
+        flat = flat and "\n" not in parts[-1][1]  # scalars, or containers that fit on a line
     if len(parts) < len(value):
-        parts.append(("…", cut_html(len(value) - len(parts), "more items"), INLINE_WIDTH))
+        parts.append(("…", cut_html(len(value) - len(parts), "more items"), width))
     size = sum(len(p) + n + 2 for p, _, n in parts)
-    if flat and size <= INLINE_WIDTH:
+    if flat and size <= width:
         body = ", ".join(p + html for p, html, _ in parts)
         return brackets[0] + body + brackets[1] + note_html(meta), size + 2
     inner = INDENT * (depth + 1)
@@ -93,9 +97,10 @@ def pretty(value, meta, depth: int = 0, budget: list[int] | None = None) -> tupl
 
 
 @register.simple_tag
-def value(data, meta=None) -> SafeString:
-    """Render a value of an event (dict, list, long string…) readably; long ones collapse."""
-    html, size = pretty(data, meta or {})
+def value(data, meta=None, width: int = INLINE_WIDTH) -> SafeString:
+    """Render a value of an event (dict, list, long string…) readably; long ones collapse. Containers
+    of scalars shorter than ``width`` characters stay on one line."""
+    html, size = pretty(data, meta or {}, width=width)
     html = mark_safe(html)  # noqa: S308 -- every piece taken from the event went through escape()
     text_lines = html.count("\n") + 1
     if size <= COLLAPSE_CHARS and text_lines <= COLLAPSE_LINES:
@@ -111,14 +116,20 @@ def value(data, meta=None) -> SafeString:
 
 @register.simple_tag
 def pairs(rows) -> SafeString:
-    """``(key, value, meta)`` rows as a two-column table, each value rendered by :func:`value`
-    (a tag rather than an included template: pages include it a dozen times)."""
-    body = join("", (format_html("\n  <tr><th>{}</th><td>{}</td></tr>", key, value(val, meta))
+    """``(key, value, meta)`` rows as a two-column table, each value rendered by :func:`value`, or as
+    a table of its own if it is ``Rows`` (a tag rather than an included template: pages include it a
+    dozen times)."""
+    body = join("", (format_html("\n  <tr><th>{}</th><td>{}</td></tr>", key,
+                                 pairs(val) if isinstance(val, Rows) else value(val, meta))
                      for key, val, meta in rows))
     if getattr(rows, "cut", 0):
         body += format_html('\n  <tr><th>…</th><td><span class="ms-meta">{}</span></td></tr>',
                             cut_note(rows.cut, "more items"))
     return format_html('<table class="ms-pairs">{}\n</table>', body)
+
+
+def title(path: str, shown: str) -> str:
+    return f' title="{escape(path)}"' if path and path != shown else ""
 
 
 @register.simple_tag
@@ -127,10 +138,35 @@ def frame_lines(frames, has_in_app: bool, position: int = 1) -> SafeString:
     rather than a template loop: a long stack trace lists a thousand)."""
     at, in_ = escape(gettext("at line")), escape(gettext("in"))
     classes = {True: ' class="ms-in-app"', False: ' class="ms-system ms-hideable"' if has_in_app else ""}
-    lines = (f"<li{classes[f.in_app]}><code>{escape(f.filename)}</code> {in_} <code>{escape(f.function)}</code>"
+    template = escape(gettext("template"))
+    lines = (f"<li{classes[f.in_app]}><code{title(f.path, f.filename)}>{escape(f.filename)}</code> "
+             + (template if f.is_template else f"{in_} <code>{escape(f.function)}</code>")
              + (f" {at} {escape(str(f.lineno))}" if f.lineno is not None else "") + "</li>" for f in frames)
     html = f'<ol class="ms-omitted-frames" start="{int(position)}">' + "\n".join(lines) + "</ol>"
     return mark_safe(html)  # noqa: S308 -- every piece from the event went through escape()
+
+
+@register.simple_tag(takes_context=True)
+def crumb_view(context, rows) -> dict:
+    """The breadcrumbs section for the page's filters (``breadcrumbs.view``)."""
+    request = context.get("request")
+    return breadcrumbs.view(rows, request.GET if request is not None else QueryDict())
+
+
+@register.filter
+def release(name) -> str:
+    """A release as the pages show it: git hashes in it cut to 12 characters (and any release to 32),
+    the whole in a title attribute."""
+    name = "" if name is None else str(name)
+    short = HASH.sub(lambda found: found[0][:12], name)
+    short = short if len(short) <= 32 else short[:31] + "…"
+    return format_html('<span class="ms-release" title="{}">{}</span>', name, short) if short != name else name
+
+
+@register.filter
+def project_path(path, data) -> str:
+    """``path`` (a culprit…) relative to the project roots of the event shown (``data``, if any)."""
+    return relative(str(path or ""), data.get("roots", []) if isinstance(data, dict) else [])
 
 
 @register.filter

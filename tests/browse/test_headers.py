@@ -73,7 +73,7 @@ def test_django_admin_pages_have_a_strict_policy(event, admin_client):
         csp = policy(admin_client.get(url))
         assert csp["script-src"] == {"'self'"} and csp["style-src"] == {"'self'"}, url
         assert csp["frame-ancestors"] == {"'none'"} and csp["object-src"] == {"'none'"}, url
-        assert csp["style-src-attr"] == {"'unsafe-inline'"}, url  # the tag bars' widths, nothing else inline
+        assert "style-src-attr" not in csp, url  # no inline style attributes, as a site's own CSP may forbid
 
 
 @override_settings(STATIC_URL="https://cdn.example/static/")
@@ -125,6 +125,6 @@ def test_chromium_sees_no_policy_violation(browser, open_page, live_server):
     page.goto(live_server.url + "/admin/_minisentry/")
     page.click("a.ms-title")
     page.wait_for_selector(".ms-tagbar-fill", state="attached")
-    widths = page.eval_on_selector_all(".ms-tagbar-fill", "bars => bars.map(b => b.style.width)")
+    widths = page.eval_on_selector_all(".ms-tagbar-fill", "bars => bars.map(b => b.getAttribute('width'))")
     assert "50%" in widths
     assert page.evaluate("window.violations") == []

@@ -59,8 +59,9 @@ def test_omitted_library_frames_hide_with_the_full_frames(admin_client):
     html, _ = issue_page(admin_client, "minisentry", event)
     assert 'id="ms-full-trace"' in html  # the in-app / full stack trace toggle
     assert '<ol class="ms-omitted-frames" start="51">' in html  # numbered where they stand
-    assert '<li class="ms-system ms-hideable"><code>shop/tree.py</code> in <code>lib_149</code>' in html
-    assert '<li class="ms-in-app"><code>shop/tree.py</code> in <code>app_150</code>' in html
+    assert ('<li class="ms-system ms-hideable"><code title="/srv/shop/tree.py">shop/tree.py</code> in '
+            '<code>lib_149</code>') in html  # the whole path on hover
+    assert '<li class="ms-in-app"><code title="/srv/shop/tree.py">shop/tree.py</code> in <code>app_150</code>' in html
 
 
 @pytest.mark.parametrize("namespace", NAMESPACES)

@@ -151,7 +151,8 @@ def test_the_earlier_way_of_switching_stores_still_reads_old_events(backend, tmp
     the new one: rows recording "default" are then looked for in the other stores too."""
     capture(5, "old")
     before = loads()
-    new = {"BACKEND": "minisentry.backends.filesystem.FileSystemBackend", "OPTIONS": {"location": str(tmp_path / "new")}}
+    new = {"BACKEND": "minisentry.backends.filesystem.FileSystemBackend",
+           "OPTIONS": {"location": str(tmp_path / "new")}}
     with override_settings(MINISENTRY_BACKEND=new, MINISENTRY_BACKENDS={"old": conf.get("BACKEND")}):
         capture(3, "new")
         after = loads()

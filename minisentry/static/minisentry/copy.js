@@ -1,5 +1,6 @@
-// Progressive enhancement only: "Copy" buttons beside the event id and the permalink. Without this
-// script they stay hidden; the id is selectable text and the permalink an ordinary link.
+// Progressive enhancement only: "Copy" buttons beside the event id, the permalink and the traceback.
+// Without this script they stay hidden; the id is selectable text, the permalink an ordinary link and
+// the traceback a <pre> in a <details>.
 (() => {
   const copied = (button) => {
     const label = button.textContent;
@@ -19,8 +20,9 @@
     return done;
   };
   const copy = (button) => {
-    const source = button.dataset.copyHref ? document.querySelector(button.dataset.copyHref) : null;
-    const text = source ? source.href : button.dataset.copy;
+    const link = button.dataset.copyHref ? document.querySelector(button.dataset.copyHref) : null;
+    const block = button.dataset.copyFrom ? document.querySelector(button.dataset.copyFrom) : null;
+    const text = link ? link.href : block ? block.textContent : button.dataset.copy;
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(text).then(() => copied(button), () => fallback(text) && copied(button));
     } else if (fallback(text)) {
