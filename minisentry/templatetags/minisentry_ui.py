@@ -154,12 +154,17 @@ def crumb_view(context, rows) -> dict:
 
 
 @register.filter
+def short_release(name) -> str:
+    """A release's text as the pages show it: git hashes in it cut to 12 characters, any release to 32."""
+    short = HASH.sub(lambda found: found[0][:12], "" if name is None else str(name))
+    return short if len(short) <= 32 else short[:31] + "…"
+
+
+@register.filter
 def release(name) -> str:
-    """A release as the pages show it: git hashes in it cut to 12 characters (and any release to 32),
-    the whole in a title attribute."""
+    """A release as the pages show it (:func:`short_release`), the whole in a title attribute."""
     name = "" if name is None else str(name)
-    short = HASH.sub(lambda found: found[0][:12], name)
-    short = short if len(short) <= 32 else short[:31] + "…"
+    short = short_release(name)
     return format_html('<span class="ms-release" title="{}">{}</span>', name, short) if short != name else name
 
 

@@ -163,3 +163,15 @@ def test_release_and_trace_context_on_the_page(admin_client, namespace, real_err
     assert "<th>Dynamic sampling context</th><td><table" in contexts.replace("\n", "").replace("  ", "")
     assert "<th>sample_rate</th><td><pre class=\"ms-value\">1.0</pre>" in contexts
     assert "trace_id: 4c79" not in text(contexts)  # not printed as a raw mapping
+
+
+@pytest.mark.parametrize("namespace", NAMESPACES)
+def test_long_releases_shortened_on_the_lists(admin_client, namespace, real_error):
+    """The list's release filter and the events list show a git-hash release cut, whole in a title."""
+    listing = admin_client.get(reverse(f"{namespace}:issue_list"))
+    assert listing.status_code == 200
+    options = re.findall(r'<option value="' + RELEASE + r'"[^>]*>([^<]*)</option>', listing.content.decode())
+    assert options and all(RELEASE[:12] in label and RELEASE not in label for label in options)
+    if namespace == "minisentry":
+        events = admin_client.get(reverse(f"{namespace}:issue_events", args=[issue_of(real_error).pk]))
+        assert f'<span class="ms-release" title="{RELEASE}">{RELEASE[:12]}</span>' in events.content.decode()

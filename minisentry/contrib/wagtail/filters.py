@@ -8,12 +8,13 @@ from wagtail.admin.filters import WagtailFilterSet
 from minisentry.browse import queries
 from minisentry.browse.frequency import DEFAULT_SPARK, SPARK_RANGES
 from minisentry.models import Issue, Level
+from minisentry.templatetags.minisentry_ui import short_release
 
 STATUS_CHOICES = [*Issue.Status.choices, ("all", _("All"))]
 
 
-def tag_choices(column: str):
-    return lambda: [(value, value) for value in queries.filter_choices(column)]
+def tag_choices(column: str, label=str):
+    return lambda: [(value, label(value)) for value in queries.filter_choices(column)]
 
 
 class IssueFilterSet(WagtailFilterSet):
@@ -28,7 +29,7 @@ class IssueFilterSet(WagtailFilterSet):
         label=_("Environment"), choices=tag_choices("environment"), method="filter_tag", empty_label=_("All"),
     )
     release = django_filters.ChoiceFilter(
-        label=_("Release"), choices=tag_choices("release"), method="filter_tag", empty_label=_("All"),
+        label=_("Release"), choices=tag_choices("release", short_release), method="filter_tag", empty_label=_("All"),
     )
     spark = django_filters.ChoiceFilter(
         label=_("Sparklines"), choices=[(key, label) for key, (_unit, _size, label) in SPARK_RANGES.items()],
