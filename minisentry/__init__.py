@@ -7,6 +7,7 @@ from .backends import get_backend
 from .capture.hook import store
 from .capture.storm import sampler
 from .capture.writer import flush, writer
+from .ops.outbox import outbox
 
 __version__ = "2026.11.26"
 __all__ = ["__version__", "flush", "get_backend", "stats", "store"]
@@ -14,5 +15,9 @@ __all__ = ["__version__", "flush", "get_backend", "stats", "store"]
 
 def stats() -> dict:
     """This process's capture counters since it started: events dropped, spooled, and counted
-    without being stored during an error storm (``sampled_out``, see ``MINISENTRY_STORM``)."""
-    return {"dropped": writer.dropped, "spooled": writer.spooled, "sampled_out": sampler.sampled_out}
+    without being stored during an error storm (``sampled_out``, see ``MINISENTRY_STORM``), and
+    alerts that could not go out (``alerts_failed``, see ``MINISENTRY_ALERTS``)."""
+    return {
+        "dropped": writer.dropped, "spooled": writer.spooled, "sampled_out": sampler.sampled_out,
+        "alerts_failed": outbox.failed,
+    }

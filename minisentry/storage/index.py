@@ -109,6 +109,7 @@ class Stored:
     new_issues: list[int] = field(default_factory=list)
     regressions: list[int] = field(default_factory=list)  # resolved issues the batch reopened
     sampled_out: int = 0  # events counted without a row (an error storm)
+    first_events: dict[int, str] = field(default_factory=dict)  # new or reopened issue -> its batch's first event
 
 
 def store(records: Sequence[EventRecord], backend: str, segment: Model | None = None,
@@ -138,6 +139,8 @@ def store(records: Sequence[EventRecord], backend: str, segment: Model | None = 
         for record in records:
             by_issue[issue_of[record.event_id]].append(record)
         result.regressions = update_issues(connection, by_issue)
+        for issue_id in (*result.new_issues, *result.regressions):
+            result.first_events[issue_id] = min(by_issue[issue_id], key=lambda r: r.timestamp).event_id
         tags, hours = defaultdict(int), defaultdict(int)
         for record in records:
             issue_id = issue_of[record.event_id]
