@@ -9,15 +9,15 @@ class MinisentryConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the system checks)
-        from . import signals
         from .capture import stages
         from .capture.writer import writer
         from .ops import alerts
         from .ops.outbox import outbox
+        from .signals import issue_created, issue_regressed
         from .storage.index import count
 
         # Alerts consume what the pipeline stored, on a thread of their own.
         outbox.use(alerts.load, alerts.send, count)
-        signals.issue_created.connect(alerts.issue_created, dispatch_uid="minisentry.alerts.created")
-        signals.issue_regressed.connect(alerts.issue_regressed, dispatch_uid="minisentry.alerts.regressed")
+        issue_created.connect(alerts.issue_created, dispatch_uid="minisentry.alerts.created")
+        issue_regressed.connect(alerts.issue_regressed, dispatch_uid="minisentry.alerts.regressed")
         writer.use(stages)  # events captured while Django started are written from now on
