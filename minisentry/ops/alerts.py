@@ -29,6 +29,11 @@ from ..models import Counter, Issue
 from ..storage.index import count, database
 from .outbox import outbox
 
+try:  # Django 6.1+, where get_connection() is deprecated
+    from django.core.mail import mailers
+except ImportError:  # Django 5.2, 6.0
+    mailers = None
+
 logger = logging.getLogger("minisentry")
 
 NEW_ISSUE, REGRESSION = "new issue", "regression"
@@ -117,9 +122,14 @@ def message(issue: Issue, alert: Alert) -> EmailMessage:
 
 
 def mail(messages: list[EmailMessage], timeout: float) -> int:
-    """Send the messages over one connection of Django's mail backend; returns how many failed."""
+    """Send the messages over one connection of Django's default mail backend (SMTP: waiting at
+    most ``timeout`` seconds, or the project's own shorter timeout); returns how many failed."""
     try:
-        sent = get_connection(timeout=timeout).send_messages(messages)
+        connection = mailers.default if mailers is not None else get_connection()
+        current = getattr(connection, "timeout", timeout)  # SMTP's (None: wait forever); others have none
+        if current is None or current > timeout:
+            connection.timeout = timeout
+        sent = connection.send_messages(messages)
     except Exception:
         logger.exception("minisentry: could not e-mail %d alert(s)", len(messages))
         return len(messages)
