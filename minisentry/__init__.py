@@ -5,8 +5,9 @@ imports touches the models; the writer gets its stages from ``apps.py`` once the
 
 from .backends import get_backend
 from .capture.hook import store
-from .capture.storm import sampler
 from .capture.writer import flush, writer
+from .ops.outbox import outbox
+from .pipeline.storm import sampler
 
 __version__ = "2026.11.26"
 __all__ = ["__version__", "flush", "get_backend", "stats", "store"]
@@ -14,5 +15,10 @@ __all__ = ["__version__", "flush", "get_backend", "stats", "store"]
 
 def stats() -> dict:
     """This process's capture counters since it started: events dropped, spooled, and counted
-    without being stored during an error storm (``sampled_out``, see ``MINISENTRY_STORM``)."""
-    return {"dropped": writer.dropped, "spooled": writer.spooled, "sampled_out": sampler.sampled_out}
+    without being stored during an error storm (``sampled_out``, see ``MINISENTRY_STORM``), and
+    alerts that could not go out (``alerts_failed``, see ``MINISENTRY_ALERTS``)."""
+
+    return {
+        "dropped": writer.dropped, "spooled": writer.spooled, "sampled_out": sampler.sampled_out,
+        "alerts_failed": outbox.failed,
+    }

@@ -12,8 +12,9 @@ from . import conf, confcheck
 from .backends import InvalidBackendError, aliases, get_backend
 from .backends.filesystem import FileSystemBackend
 from .backends.s3 import PUBLIC_ACLS, S3Backend
-from .capture import spool, storm
+from .capture import spool
 from .models import Event
+from .pipeline import storm
 from .processing import dictionaries
 
 

@@ -45,9 +45,9 @@ DEFAULTS = {
     # Error storms: past events_per_minute events of one issue in one process, its further events are
     # counted (every count stays exact) and one in keep_one_in is stored; None stores every event.
     "STORM": {"events_per_minute": 600, "keep_one_in": 100},
-    # Alerts on new issues and regressions, sent by the writer thread: e-mail recipients, a
+    # Alerts on new issues and regressions, sent by a thread of their own: e-mail recipients, a
     # Slack/Mattermost-compatible webhook, at most one alert per issue every rate_limit_seconds,
-    # the webhook's timeout, and the site's address for links (e.g. "https://example.com").
+    # the SMTP connection's and the webhook's timeout, and the site's address for links.
     "ALERTS": {
         "emails": [], "webhook_url": None, "rate_limit_seconds": 300, "timeout": 5.0, "base_url": "",
     },

@@ -17,7 +17,7 @@ from django.test import override_settings
 from sentry_sdk.integrations.logging import LoggingIntegration
 
 import minisentry
-from minisentry.capture import storm
+from minisentry.pipeline import storm
 
 # A developer's own AWS configuration must never leak into the tests.
 os.environ["AWS_CONFIG_FILE"] = os.devnull

@@ -1,12 +1,13 @@
-"""Events and users for the browse UI tests. Events go through the real pipeline (store → flush)."""
+"""Events and users for the browse UI tests. Events go through the real pipeline, in the test's
+thread and transaction (``minisentry.testing``)."""
 
 import uuid
 from datetime import UTC, datetime, timedelta
 
 from django.contrib.auth.models import Permission, User
 
-import minisentry
 from minisentry.models import Event, Issue
+from minisentry.testing import store_events
 
 XSS = '<script>alert(1)</script><img src=x onerror="alert(2)">'
 
@@ -77,12 +78,8 @@ def message_event(message: str, **overrides) -> dict:
 
 
 def store(*events: dict) -> list[Event]:
-    """Store events through minisentry's before_send hook and wait for the writer."""
-    hook = minisentry.store()
-    for event in events:
-        hook(event, {})
-    assert minisentry.flush(30)
-    return list(Event.objects.filter(event_id__in=[e["event_id"] for e in events]))
+    """Store events through the pipeline as one batch; their rows."""
+    return store_events(events)
 
 
 def spread(event_factory, n: int, **overrides) -> list[dict]:

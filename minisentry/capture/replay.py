@@ -1,5 +1,6 @@
-"""Ingesting the spool again: its events through prepare and the store step, its counter records
-added to their counters. Idempotent, and safe with several processes replaying at once."""
+"""Ingesting the spool again: its events through the pipeline (as the writer would have stored
+them: storm sampling, signals and alerts included), its counter records added to their counters.
+Idempotent, and safe with several processes replaying at once."""
 
 import logging
 import os
@@ -7,19 +8,16 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .. import conf
-from ..backends import get_backend
 from ..backends.base import chunked
+from ..pipeline.steps import count, prepare, store
 from ..processing import codec
-from ..processing.prepare import prepare
-from ..storage.index import count
-from ..storage.save import save
 from .spool import COUNT_SUFFIX, UnsafeSpool, directory, files, listing, problem, sweep
 
 logger = logging.getLogger("minisentry")
 
 
 class Replayed(NamedTuple):
-    stored: int  # events newly indexed
+    stored: int  # events newly stored (counted, with a row unless an error storm sampled them out)
     known: int  # events that were indexed already
     bad: list[Path]  # unreadable files, kept in place
     counts: int = 0  # counter records added
@@ -45,7 +43,7 @@ def _replay_count(path: Path) -> bool:
 
 
 def replay(limit: int | None = None) -> Replayed:
-    """Ingest spooled events through the configured backend, oldest first, and add spooled counts.
+    """Ingest spooled events through the pipeline, oldest first, and add spooled counts.
 
     A file is removed only after its event is indexed; event ids already indexed are skipped, so
     replays are idempotent. Raises :class:`UnsafeSpool` for a spool that is not private."""
@@ -53,7 +51,7 @@ def replay(limit: int | None = None) -> Replayed:
         raise UnsafeSpool(f"minisentry refuses to replay from {directory()}: {reason}")
     sweep()
     counts = sum(_replay_count(path) for path in listing(COUNT_SUFFIX))
-    backend, stored, known, bad = get_backend(), 0, 0, []
+    stored, known, bad = 0, 0, []
     for chunk in chunked(files()[:limit], conf.get("BATCH_SIZE")):
         records, done = [], []
         for path in chunk:
@@ -65,7 +63,8 @@ def replay(limit: int | None = None) -> Replayed:
             except Exception:
                 logger.exception("minisentry: spooled event %s cannot be read; kept", path)
                 bad.append(path)
-        new = len(save(backend, records).records) if records else 0
+        result = store(records) if records else None
+        new = len(result.records) + result.sampled_out if result else 0
         stored += new
         known += len(records) - new
         for path in done:

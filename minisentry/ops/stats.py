@@ -33,6 +33,7 @@ class StorageStats:
     spool_free_bytes: int | None  # free space on the spool's file system
     dropped_events: int
     sampled_out_events: int  # counted on their issue during error storms, stored without a row
+    alerts_failed: int  # alert e-mails and webhook posts that did not go out
     backends: list[BackendStats] = field(default_factory=list)
     segments: int = 0
     segment_bytes: int = 0
@@ -63,7 +64,8 @@ def collect() -> StorageStats:
     backends = sorted(backends.values(), key=lambda b: b.alias)
     times = Event.objects.aggregate(oldest=Min("timestamp"), newest=Max("timestamp"))
     spooled, spooled_bytes = spool.size()
-    counters = dict(Counter.objects.filter(name__in=("dropped", "sampled_out")).values_list("name", "value"))
+    names = ("dropped", "sampled_out", "alerts_failed")
+    counters = dict(Counter.objects.filter(name__in=names).values_list("name", "value"))
     return StorageStats(
         issues=Issue.objects.count(),
         events=sum(b.events for b in backends),
@@ -76,6 +78,7 @@ def collect() -> StorageStats:
         spool_free_bytes=spool.free_bytes(),
         dropped_events=counters.get("dropped", 0),
         sampled_out_events=counters.get("sampled_out", 0),
+        alerts_failed=counters.get("alerts_failed", 0),
         backends=backends,
         segments=sum(b.segments for b in backends),
         segment_bytes=sum(b.segment_bytes for b in backends),

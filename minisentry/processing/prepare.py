@@ -59,14 +59,14 @@ class EventRecord:
     handled: bool | None = None  # the exceptions' mechanism.handled: False if any says so
     payload: bytes = b""
     blob: bytes = b""
-    sampled: bool = False  # counted without a row or a blob (an error storm, see capture.storm)
+    sampled: bool = False  # counted without a row or a blob (an error storm, see pipeline.storm)
 
 
 def prepare(payload: bytes | dict, keep: Callable[[str], bool] | None = None) -> EventRecord:
     """Parse, validate, scrub, group and compress one snapshot (JSON bytes, or an event dict the
     writer serializes here). Raises ValueError if it is not an event.
 
-    ``keep`` (the storm sampler, see ``capture.storm``) is asked first with the primary hash of
+    ``keep`` (the storm sampler, see ``pipeline.storm``) is asked first with the primary hash of
     the issue as it is stored (:func:`sample`); an event it does not keep is only counted. An
     event dict the sampler drops is not serialized whole: nothing of it is stored. A dict kept is
     serialized once and read as it is when it is plain JSON (what the SDK hands over always is:

@@ -6,7 +6,7 @@ each; every issue's counters by one ``UPDATE … FROM`` a ``VALUES`` list. Count
 atomic SQL, the batch's issue rows are locked first in id order (so writers never deadlock) and new
 issues are created under a lock, so many writer processes can share one database exactly.
 
-Sampled-out records (an error storm, see ``capture.storm``) count on their issue like the others
+Sampled-out records (an error storm, see ``pipeline.storm``) count on their issue like the others
 but get no row: they add to ``Issue.sampled_out`` and to the ``sampled_out`` counter, and their ids
 to ``SampledEvent`` (``INSERT … ON CONFLICT DO NOTHING RETURNING``: of two writers counting one id,
 only the one that inserted it counts it), so that an event counts once however often it is sent.
@@ -120,6 +120,7 @@ class Stored:
     new_issues: list[int] = field(default_factory=list)
     regressions: list[int] = field(default_factory=list)  # resolved issues the batch reopened
     sampled_out: int = 0  # events counted without a row (an error storm)
+    first_events: dict[int, str] = field(default_factory=dict)  # new or reopened issue -> its batch's first event
 
 
 def store(records: Sequence[EventRecord], backend: str, segment: Model | None = None,
@@ -152,6 +153,8 @@ def store(records: Sequence[EventRecord], backend: str, segment: Model | None = 
         for record in records:
             by_issue[issue_of[record.event_id]].append(record)
         result.regressions = update_issues(connection, by_issue)
+        for issue_id in (*result.new_issues, *result.regressions):
+            result.first_events[issue_id] = min(by_issue[issue_id], key=lambda r: r.timestamp).event_id
         tags, hours = defaultdict(int), defaultdict(int)
         for record in records:
             issue_id = issue_of[record.event_id]

@@ -9,7 +9,7 @@ from minisentry.models import Event
 
 from ..uihelpers import exception_event, issue_of, store
 
-pytestmark = pytest.mark.usefixtures("transactional_db")
+pytestmark = pytest.mark.usefixtures("db")
 
 
 def test_admin_index_lists_the_app(admin_client):

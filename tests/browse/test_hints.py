@@ -11,7 +11,7 @@ from minisentry.models import Issue
 
 from ..uihelpers import exception_event, issue_of, message_event, store
 
-pytestmark = pytest.mark.usefixtures("transactional_db")
+pytestmark = pytest.mark.usefixtures("db")
 LIST = "/admin/_minisentry/"
 
 

@@ -14,7 +14,7 @@ from minisentry.models import Event, Issue
 
 from ..uihelpers import XSS, exception_event, issue_of, message_event, spread, store
 
-pytestmark = pytest.mark.usefixtures("transactional_db")
+pytestmark = pytest.mark.usefixtures("db")
 NAMESPACES = ["minisentry", pytest.param("minisentry_wagtail", marks=pytest.mark.skipif(
     not settings.WAGTAIL, reason="Wagtail is an optional extra"))]
 

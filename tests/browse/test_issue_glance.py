@@ -14,7 +14,7 @@ from minisentry.storage.index import hour
 
 from ..uihelpers import exception_event, issue_of, message_event, store
 
-pytestmark = pytest.mark.usefixtures("transactional_db")
+pytestmark = pytest.mark.usefixtures("db")
 NAMESPACES = ["minisentry", pytest.param("minisentry_wagtail", marks=pytest.mark.skipif(
     not settings.WAGTAIL, reason="Wagtail is an optional extra"))]
 SORT = {"minisentry": {"sort": "users"}, "minisentry_wagtail": {"ordering": "-user_count"}}

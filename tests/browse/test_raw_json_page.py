@@ -14,7 +14,7 @@ from minisentry.browse import raw_json
 
 from ..uihelpers import XSS, exception_event, make_user, store
 
-pytestmark = pytest.mark.usefixtures("transactional_db")
+pytestmark = pytest.mark.usefixtures("db")
 NAMESPACES = ["minisentry", pytest.param("minisentry_wagtail", marks=pytest.mark.skipif(
     not settings.WAGTAIL, reason="Wagtail is an optional extra"))]
 

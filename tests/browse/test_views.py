@@ -25,7 +25,7 @@ from ..uihelpers import (
     store,
 )
 
-pytestmark = pytest.mark.usefixtures("transactional_db")
+pytestmark = pytest.mark.usefixtures("db")
 
 
 @pytest.fixture
@@ -271,7 +271,7 @@ def test_detail_renders_every_part_of_the_event(event, admin_client):
     assert html.index("shop/nocontext.py") < html.index("shop/views.py")  # most recent call first
 
 
-def test_pages_use_few_queries(event, admin_client):
+def test_pages_use_few_queries(event, admin_client, transactional_db):  # as served: no test savepoints counted
     for name, args in (("issue_list", ()), ("issue_detail", (issue_of(event).pk,))):
         with CaptureQueriesContext(connection) as queries:
             assert get(admin_client, name, *args).status_code == 200
@@ -341,7 +341,7 @@ def test_event_data_is_escaped_everywhere(admin_client):
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
-def test_demo_command_seeds_issues_that_render(admin_client):
+def test_demo_command_seeds_issues_that_render(admin_client, transactional_db):  # the demo captures through the writer
     call_command("minisentry_demo", stdout=open("/dev/null", "w"))
     issues = list(Issue.objects.all())
     titles = " ".join(i.title for i in issues)

@@ -5,26 +5,21 @@ import json
 import pytest
 from django.test import override_settings
 
-import minisentry
 from minisentry.models import Issue
+from minisentry.testing import store_events
 
 from ..opshelpers import Sink, make_event
 from .test_alerts import alerting
 
 
 @pytest.fixture
-def store(tmp_path, transactional_db):
-    with override_settings(
-        MINISENTRY_BACKEND={"BACKEND": "minisentry.backends.database.DatabaseBackend"},
-        MINISENTRY_SPOOL_DIR=str(tmp_path / "spool"),
-    ):
+def store(tmp_path, db):
+    with override_settings(MINISENTRY_BACKEND={"BACKEND": "minisentry.backends.database.DatabaseBackend"}):
         yield
-        minisentry.flush(30)
 
 
 def raise_(kind: str, value: str) -> None:
-    minisentry.store()(make_event("a", exception={"values": [{"type": kind, "value": value}]}), {})
-    assert minisentry.flush(60)
+    store_events([make_event("a", exception={"values": [{"type": kind, "value": value}]})])
 
 
 def test_webhook_text_cannot_mention_or_link(store, mailoutbox):

@@ -36,5 +36,6 @@ class Command(BaseCommand):
             f"Spool:          {stats.spooled_events} event(s), {filesizeformat(stats.spooled_bytes)} ({free} free)",
             f"Dropped events: {stats.dropped_events}",
             f"Sampled out:    {stats.sampled_out_events} (storm events counted, not stored)",
+            f"Alerts failed:  {stats.alerts_failed} (e-mails and webhook posts that did not go out)",
         ]
         self.stdout.write("\n".join(lines))

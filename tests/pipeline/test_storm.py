@@ -10,9 +10,9 @@ from django.test import override_settings
 
 import minisentry
 from minisentry.backends import get_backend
-from minisentry.capture import storm
 from minisentry.models import Counter, Event, Issue, IssueHourlyCount, IssueTag
 from minisentry.ops.stats import collect
+from minisentry.pipeline import storm
 from minisentry.processing import codec
 from minisentry.processing.prepare import prepare
 from minisentry.storage.save import save
