@@ -5,7 +5,7 @@ import copy
 
 import pytest
 
-from minisentry.processing import codec
+from minisentry.processing import codec, dictionaries
 from minisentry.processing.prepare import prepare
 
 from ..uihelpers import message_event
@@ -31,7 +31,7 @@ def shadowed_event(legacy: str, modern: str, value: dict, old: dict) -> dict:
 
 
 def stored_json(record) -> bytes:
-    assert codec.decompress(record.blob) == record.payload
+    assert dictionaries.decompress(record.blob, None, len(record.payload)) == record.payload
     return record.payload
 
 
