@@ -20,9 +20,9 @@ def store(send: bool = False, event_callback=None, hint_callback=None, ignore_er
 
     ``send=True`` returns the event so the SDK also sends it to its DSN; otherwise the SDK sends
     nothing. ``event_callback(event)`` and ``hint_callback(hint)`` are called for each stored
-    event; their exceptions (``SystemExit`` included) are logged and swallowed. ``ignore_errors`` lists exception classes
-    (or their dotted names) whose events are not stored. Called by hand, the hook takes the
-    event dict over: do not change it afterwards.
+    event; their exceptions (``SystemExit`` included) are logged and swallowed. ``ignore_errors``
+    lists exception classes (or their dotted names) whose events are not stored. Called by hand,
+    the hook takes the event dict over: do not change it afterwards.
     """
     # Our own log records must never come back to us as events.
     ignore_logger("minisentry")

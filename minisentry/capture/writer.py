@@ -36,11 +36,10 @@ from collections import deque
 from multiprocessing import util as mp_util
 from types import ModuleType
 
-from django.db import connections
-
 from .. import conf
 from ..processing import codec
 from . import spool
+from .saving import close_connections, save
 
 logger = logging.getLogger("minisentry")
 
@@ -60,7 +59,7 @@ DICT_BYTES = 64 * 1024
 FORK_WAIT = 30.0  # longest a fork waits for the writer to finish its batch (stores have timeouts)
 COUNT_RETRY = 1.0  # seconds between attempts to store the dropped-events counter
 # multiprocessing runs finalizers by decreasing priority before os._exit: ours runs after those of
-# positive priority (pools, queues), which may still capture, and before the default's (None).
+# positive priority (pools, queues), which may still capture.
 EXIT_PRIORITY = 0
 
 
@@ -142,13 +141,16 @@ class Writer:
             if len(self._queue) >= conf.get("QUEUE_SIZE") or not inline and self._queued_bytes + size > limit:
                 self._count_dropped_locked(1, "the queue is full")
                 return False
-            self._queue.append(payload)
-            self._queued_bytes += size
-            self._pending += 1
+            self._append_locked(payload)
             if len(self._queue) >= WAKE_AT:
                 self._cond.notify()
             self._ensure_thread_locked()
         return True
+
+    def _append_locked(self, payload: bytes | dict) -> None:
+        self._queue.append(payload)
+        self._queued_bytes += byte_size(payload)
+        self._pending += 1
 
     def _enqueue_nested(self, payload: bytes | dict) -> bool:
         """Queue a capture made while this thread holds the lock, changing nothing it holds it for."""
@@ -161,10 +163,7 @@ class Writer:
     def _adopt_nested_locked(self) -> None:
         """Move nested captures and drop counts into the queue and the counts."""
         while self._nested:
-            payload = self._nested.popleft()
-            self._queue.append(payload)
-            self._queued_bytes += byte_size(payload)
-            self._pending += 1
+            self._append_locked(self._nested.popleft())
         while self._nested_dropped:
             self._count_dropped_locked(self._nested_dropped.popleft(), "the queue is full")
 
@@ -172,9 +171,7 @@ class Writer:
         """After the at-exit flush nothing flushes again: queue the event and flush it now (spool
         it when the writer thread is gone or stuck, or the interpreter is finalizing)."""
         with self._cond:
-            self._queue.append(payload)
-            self._queued_bytes += byte_size(payload)
-            self._pending += 1
+            self._append_locked(payload)
             thread = self._thread
         if self._exit_stuck or sys.is_finalizing() or thread is None or not thread.is_alive():
             self._spool_rest()
@@ -313,18 +310,10 @@ class Writer:
             except BaseException:  # the writer must survive anything; _write keeps its batch itself
                 logger.exception("minisentry: writer error")
             finally:
-                self._close_connections()
+                close_connections()
 
     def _count_due(self) -> bool:
         return bool(self._dropped_retry) and time.monotonic() >= self._retry_at
-
-    @staticmethod
-    def _close_connections() -> None:
-        for connection in connections.all(initialized_only=True):
-            try:
-                connection.close()
-            except Exception:
-                logger.warning("minisentry: closing a database connection failed", exc_info=True)
 
     def _save_dropped_count(self) -> None:
         with self._cond:
@@ -365,7 +354,7 @@ class Writer:
                 # flush waits for this thread: a zero sleep takes ~60-90 µs on this VM.
                 if not self._flushing:
                     time.sleep(0)
-            stored = self._save(records) if records else True
+            stored = save(self._stages, records) if records else True
         except BaseException:
             logger.exception("minisentry: writing %d event(s) failed; spooling them", len(batch))
             self._keep(batch)
@@ -377,24 +366,6 @@ class Writer:
             self._next_spool_check = 0.0
         elif records and time.monotonic() >= self._next_spool_check:
             self._replay()
-
-    def _save(self, records: list) -> bool:
-        """Store the records (blobs, then index, then alerts), with retries; False once every
-        attempt failed. The connection stays open from batch to batch of a session (closing
-        SQLite's last one checkpoints its WAL: ~5 ms of CPU); a failed attempt closes it."""
-        delay = conf.get("RETRY_DELAY")
-        for attempt in range(1, conf.get("RETRIES") + 1):
-            try:
-                self._stages.store(records)
-                return True
-            except BaseException:
-                logger.warning(
-                    "minisentry: storing %d event(s) failed (attempt %d)", len(records), attempt, exc_info=True
-                )
-                self._close_connections()
-                time.sleep(delay)
-                delay *= 2
-        return False
 
     def _keep(self, payloads: list[bytes | dict]) -> None:
         """Spool the payloads; what the spool cannot take is counted as dropped. Never raises."""
