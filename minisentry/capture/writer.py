@@ -20,10 +20,8 @@ thread is inside the writer's state lock (an ``RLock``). Such a nested capture t
 state it interrupted: it appends to a side deque (atomic), which the writer adopts at its next
 look, so it neither deadlocks nor corrupts a count.
 
-Exit: the at-exit flush runs from ``atexit`` and, in ``multiprocessing`` children (which end with
-``os._exit``, skipping ``atexit``), from a ``multiprocessing.util.Finalize``, re-armed after each
-fork. An event captured after it (by a later ``atexit`` handler or a ``weakref.finalize``) is
-flushed (or spooled) at once.
+Exit: the at-exit flush runs from ``atexit`` and from a ``multiprocessing.util.Finalize`` (its
+children end with ``os._exit``); an event captured after it is flushed (or spooled) at once.
 """
 
 import atexit
@@ -141,15 +139,15 @@ class Writer:
             if len(self._queue) >= conf.get("QUEUE_SIZE") or not inline and self._queued_bytes + size > limit:
                 self._count_dropped_locked(1, "the queue is full")
                 return False
-            self._append_locked(payload)
+            self._append_locked(payload, size)
             if len(self._queue) >= WAKE_AT:
                 self._cond.notify()
             self._ensure_thread_locked()
         return True
 
-    def _append_locked(self, payload: bytes | dict) -> None:
+    def _append_locked(self, payload: bytes | dict, size: int) -> None:
         self._queue.append(payload)
-        self._queued_bytes += byte_size(payload)
+        self._queued_bytes += size
         self._pending += 1
 
     def _enqueue_nested(self, payload: bytes | dict) -> bool:
@@ -163,7 +161,8 @@ class Writer:
     def _adopt_nested_locked(self) -> None:
         """Move nested captures and drop counts into the queue and the counts."""
         while self._nested:
-            self._append_locked(self._nested.popleft())
+            payload = self._nested.popleft()
+            self._append_locked(payload, byte_size(payload))
         while self._nested_dropped:
             self._count_dropped_locked(self._nested_dropped.popleft(), "the queue is full")
 
@@ -171,7 +170,7 @@ class Writer:
         """After the at-exit flush nothing flushes again: queue the event and flush it now (spool
         it when the writer thread is gone or stuck, or the interpreter is finalizing)."""
         with self._cond:
-            self._append_locked(payload)
+            self._append_locked(payload, byte_size(payload))
             thread = self._thread
         if self._exit_stuck or sys.is_finalizing() or thread is None or not thread.is_alive():
             self._spool_rest()
