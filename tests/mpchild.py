@@ -2,7 +2,8 @@
 
 ``python -m tests.mpchild METHOD KIND``: with start method METHOD (fork, forkserver, spawn), a
 ``Process`` (KIND ``process``) or a ``Pool`` of two (``pool``: ``map`` + ``close`` + ``join``)
-captures 20 exceptions through sentry-sdk and returns; the parent captures nothing, waits for
+captures 20 exceptions through sentry-sdk and returns (KIND ``terminated``: a ``Pool`` left by
+its ``with`` block, which terminates its workers); the parent captures nothing, waits for
 the children and prints a JSON line with their exit codes. Each child must have stored its
 events before ending (fork and forkserver children end with ``os._exit``: no ``atexit``).
 """
@@ -55,11 +56,15 @@ def main() -> None:
         child.start()
         child.join(120)
         codes = [child.exitcode]
-    else:
+    elif kind == "pool":
         pool = context.Pool(2)
         assert pool.map(capture, range(EVENTS), chunksize=1) == list(range(EVENTS))
         pool.close()
         pool.join()
+        codes = []
+    else:  # "terminated": leaving the with block terminates the workers (SIGTERM) at once
+        with context.Pool(2) as pool:
+            assert pool.map(capture, range(EVENTS), chunksize=1) == list(range(EVENTS))
         codes = []
     print(json.dumps({"exitcodes": codes}), flush=True)
 

@@ -36,7 +36,7 @@ from types import ModuleType
 
 from .. import conf
 from ..processing import codec
-from . import spool
+from . import sigterm, spool
 from .saving import close_connections, save
 
 logger = logging.getLogger("minisentry")
@@ -76,8 +76,9 @@ class Writer:
         mp_util.register_after_fork(self, Writer._arm_exit)  # a multiprocessing child clears finalizers
 
     def _arm_exit(self) -> None:
-        """Flush before a ``multiprocessing`` process ends (with ``os._exit``, skipping ``atexit``)."""
+        """Flush as a ``multiprocessing`` child ends (``os._exit`` skips ``atexit``); spool if terminated."""
         mp_util.Finalize(None, self._at_exit, exitpriority=EXIT_PRIORITY)
+        sigterm.arm(self._spool_rest)
 
     def _reset(self) -> None:
         """Fresh state: in a forked child the parent's queue, locks and thread are not ours."""

@@ -42,6 +42,16 @@ def test_multiprocessing_children_store_their_events(method, kind, tmp_path, req
     assert Event.objects.count() == 20, out.stderr
 
 
+@pytest.mark.parametrize("method", ["fork", "forkserver", "spawn"])
+def test_pool_workers_terminated_keep_their_events(method, tmp_path, request, transactional_db):
+    """Leaving ``with Pool() as pool:`` terminates the workers (SIGTERM) right after ``map``:
+    what their writers still held is spooled before they die, and a replay stores it."""
+    run(tmp_path, request, "tests.mpchild", method, "terminated")
+    with override_settings(MINISENTRY_SPOOL_DIR=str(tmp_path / "spool")):
+        call_command("minisentry_replay")
+    assert Event.objects.count() + dropped_in_db() == 20
+
+
 @pytest.mark.parametrize(("interval_ms", "handler", "main"), [(0.5, 300, 300), (10, 30, 3000)])
 def test_a_signal_handler_capturing_does_not_deadlock(interval_ms, handler, main, tmp_path, request, transactional_db):
     """A SIGALRM handler captures while the main thread captures: the process finishes, and every
