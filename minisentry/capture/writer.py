@@ -15,10 +15,9 @@ Fork safety: the writer holds its work lock while it handles a batch, and releas
 its database connections closed; ``os.fork()`` waits for that lock, so a child never inherits a
 half-written batch or an open connection, and starts a clean writer of its own.
 
-Re-entry: a signal handler, or a ``__del__`` run by the garbage collector, may capture while its
-thread is inside the writer's state lock (an ``RLock``). Such a nested capture touches none of the
-state it interrupted: it appends to a side deque (atomic), which the writer adopts at its next
-look, so it neither deadlocks nor corrupts a count.
+Re-entry: a signal handler or a ``__del__`` may capture while its thread holds the writer's state
+lock (an ``RLock``): such a capture only appends to a second deque (atomic), which the writer
+adopts at its next look, so it neither deadlocks nor corrupts a count.
 
 Exit: the at-exit flush runs from ``atexit`` and from a ``multiprocessing.util.Finalize`` (its
 children end with ``os._exit``); an event captured after it is flushed (or spooled) at once.
@@ -36,7 +35,7 @@ from types import ModuleType
 
 from .. import conf
 from ..processing import codec
-from . import sigterm, spool
+from . import exiting, spool
 from .saving import close_connections, save
 
 logger = logging.getLogger("minisentry")
@@ -78,7 +77,7 @@ class Writer:
     def _arm_exit(self) -> None:
         """Flush as a ``multiprocessing`` child ends (``os._exit`` skips ``atexit``); spool if terminated."""
         mp_util.Finalize(None, self._at_exit, exitpriority=EXIT_PRIORITY)
-        sigterm.arm(self._spool_rest)
+        exiting.arm(self._spool_rest)
 
     def _reset(self) -> None:
         """Fresh state: in a forked child the parent's queue, locks and thread are not ours."""
@@ -168,21 +167,22 @@ class Writer:
             self._count_dropped_locked(self._nested_dropped.popleft(), "the queue is full")
 
     def _enqueue_late(self, payload: bytes | dict) -> bool:
-        """After the at-exit flush nothing flushes again: queue the event and flush it now (spool
-        it when the writer thread is gone or stuck, or the interpreter is finalizing)."""
+        """After the at-exit flush: flush the event now, or spool it (the writer gone or stuck); not
+        once the interpreter finalizes (imports fail, a frozen daemon thread may hold any lock)."""
+        thread = self._thread
+        if sys.is_finalizing():
+            return False
+        if self._exit_stuck or thread is None or not thread.is_alive():
+            self.spooled += exiting.spool_now(payload)
+            return True
         with self._cond:
             self._append_locked(payload, byte_size(payload))
-            thread = self._thread
-        if self._exit_stuck or sys.is_finalizing() or thread is None or not thread.is_alive():
-            self._spool_rest()
-        else:
-            self._flush_or_spool()
+        self._flush_or_spool()
         return True
 
     def count_dropped(self, n: int, reason: str) -> None:
-        if self._lock._is_owned():
-            self._nested_dropped.append(n)
-            return
+        if self._lock._is_owned():  # re-entered: as in enqueue
+            return self._nested_dropped.append(n)
         with self._cond:
             self._count_dropped_locked(n, reason)
 
