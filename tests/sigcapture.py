@@ -3,8 +3,8 @@
 ``python -m tests.sigcapture INTERVAL_MS N``: an interval timer fires every INTERVAL_MS; its
 handler passes an event to the ``before_send`` hook (N times) while the main thread passes events
 to it, back to back, until the handler is done (with a small queue most are counted as dropped:
-the hook's locked section runs all the time); then the timer stops, the writer is flushed, and a JSON line tells how many
-events each handed over. (The hook is called as sentry-sdk calls it; the SDK itself skips a
+the hook's locked section runs all the time); then the timer stops, the writer is flushed, and a
+JSON line tells how many events each handed over. (The hook is called as sentry-sdk calls it; the SDK itself skips a
 capture made while it is busy with another in the same thread, before the hook sees it.)"""
 
 import json
