@@ -20,9 +20,9 @@ def store(send: bool = False, event_callback=None, hint_callback=None, ignore_er
 
     ``send=True`` returns the event so the SDK also sends it to its DSN; otherwise the SDK sends
     nothing. ``event_callback(event)`` and ``hint_callback(hint)`` are called for each stored
-    event; their exceptions are logged and swallowed. ``ignore_errors`` lists exception classes
-    (or their dotted names) whose events are not stored. Called by hand, the hook takes the
-    event dict over: do not change it afterwards.
+    event; their exceptions (``SystemExit`` included) are logged and swallowed. ``ignore_errors``
+    lists exception classes (or their dotted names) whose events are not stored. Called by hand,
+    the hook takes the event dict over: do not change it afterwards.
     """
     # Our own log records must never come back to us as events.
     ignore_logger("minisentry")
@@ -41,7 +41,7 @@ def store(send: bool = False, event_callback=None, hint_callback=None, ignore_er
             _call(event_callback, event)
             _call(hint_callback, hint)
             writer.enqueue(payload)
-        except Exception:
+        except BaseException:  # SystemExit from a value's __repr__ too: never the application's
             writer.writer.count_dropped(1, "capturing it raised an exception")
             logger.exception("minisentry: could not capture an event")
         return result
@@ -54,7 +54,7 @@ def _call(callback, argument) -> None:
         return
     try:
         callback(argument)
-    except Exception:
+    except BaseException:  # a callback's SystemExit too
         logger.exception("minisentry: %r raised", callback)
 
 

@@ -14,21 +14,29 @@ this module itself is importable from ``settings.py``.
 Fork safety: the writer holds its work lock while it handles a batch, and releases it only with
 its database connections closed; ``os.fork()`` waits for that lock, so a child never inherits a
 half-written batch or an open connection, and starts a clean writer of its own.
+
+Re-entry: a signal handler or a ``__del__`` may capture while its thread holds the writer's state
+lock (an ``RLock``): such a capture only appends to a second deque (atomic), which the writer
+adopts at its next look, so it neither deadlocks nor corrupts a count.
+
+Exit: the at-exit flush runs from ``atexit`` and from a ``multiprocessing.util.Finalize`` (its
+children end with ``os._exit``); an event captured after it is flushed (or spooled) at once.
 """
 
 import atexit
 import logging
 import os
+import sys
 import threading
 import time
 from collections import deque
+from multiprocessing import util as mp_util
 from types import ModuleType
-
-from django.db import connections
 
 from .. import conf
 from ..processing import codec
-from . import spool
+from . import exiting, spool
+from .saving import close_connections, save
 
 logger = logging.getLogger("minisentry")
 
@@ -47,6 +55,9 @@ INLINE_EVENTS = 100
 DICT_BYTES = 64 * 1024
 FORK_WAIT = 30.0  # longest a fork waits for the writer to finish its batch (stores have timeouts)
 COUNT_RETRY = 1.0  # seconds between attempts to store the dropped-events counter
+# multiprocessing runs finalizers by decreasing priority before os._exit: ours runs after those of
+# positive priority (pools, queues), which may still capture.
+EXIT_PRIORITY = 0
 
 
 def byte_size(payload: bytes | dict) -> int:
@@ -60,11 +71,23 @@ class Writer:
         self._exit_registered = False
         self._stages: ModuleType | None = None
         os.register_at_fork(before=self._before_fork, after_in_parent=self._after_fork, after_in_child=self._reset)
+        self._arm_exit()
+        mp_util.register_after_fork(self, Writer._arm_exit)  # a multiprocessing child clears finalizers
+
+    def _arm_exit(self) -> None:
+        """Flush as a ``multiprocessing`` child ends (``os._exit`` skips ``atexit``); spool if terminated."""
+        mp_util.Finalize(None, self._at_exit, exitpriority=EXIT_PRIORITY)
+        exiting.arm(self._spool_rest)
 
     def _reset(self) -> None:
         """Fresh state: in a forked child the parent's queue, locks and thread are not ours."""
         self._pid = os.getpid()
-        self._cond = threading.Condition(threading.Lock())
+        self._lock = threading.RLock()  # the state's: reentrant, for a capture from a signal handler
+        self._cond = threading.Condition(self._lock)
+        self._nested: deque[bytes | dict] = deque()  # captured while their thread held the lock
+        self._nested_dropped: deque[int] = deque()  # drops counted there
+        self._exited = False  # the at-exit flush has run: later captures are flushed at once
+        self._exit_stuck = False  # it timed out: later captures are spooled at once
         self._work = threading.RLock()  # held while importing stages and handling a batch
         self._fork_waiting = self._fork_held = False
         self._queue: deque[bytes | dict] = deque()
@@ -101,8 +124,12 @@ class Writer:
         A dict must be the caller's to give away (the SDK's serialized copy of an event it will not
         send); it is queued as is while fewer than ``INLINE_EVENTS`` events wait or while the queue
         stays under half ``QUEUE_BYTES`` (a dict counting ``DICT_BYTES``), serialized otherwise."""
+        if self._lock._is_owned():  # re-entered (a signal handler, a __del__): see the module's doc
+            return self._enqueue_nested(payload)
         if self._pid != os.getpid():  # forked by something that skips os.register_at_fork hooks
             self._reset()
+        if self._exited:
+            return self._enqueue_late(payload)
         limit = conf.get("QUEUE_BYTES")
         inline = isinstance(payload, dict)
         if inline and len(self._queue) >= INLINE_EVENTS and self._queued_bytes + DICT_BYTES > limit // 2:
@@ -112,15 +139,50 @@ class Writer:
             if len(self._queue) >= conf.get("QUEUE_SIZE") or not inline and self._queued_bytes + size > limit:
                 self._count_dropped_locked(1, "the queue is full")
                 return False
-            self._queue.append(payload)
-            self._queued_bytes += size
-            self._pending += 1
+            self._append_locked(payload, size)
             if len(self._queue) >= WAKE_AT:
                 self._cond.notify()
             self._ensure_thread_locked()
         return True
 
+    def _append_locked(self, payload: bytes | dict, size: int) -> None:
+        self._queue.append(payload)
+        self._queued_bytes += size
+        self._pending += 1
+
+    def _enqueue_nested(self, payload: bytes | dict) -> bool:
+        """Queue a capture made while this thread holds the lock, changing nothing it holds it for."""
+        if len(self._nested) >= conf.get("QUEUE_SIZE"):
+            self._nested_dropped.append(1)
+            return False
+        self._nested.append(payload)
+        return True
+
+    def _adopt_nested_locked(self) -> None:
+        """Move nested captures and drop counts into the queue and the counts."""
+        while self._nested:
+            payload = self._nested.popleft()
+            self._append_locked(payload, byte_size(payload))
+        while self._nested_dropped:
+            self._count_dropped_locked(self._nested_dropped.popleft(), "the queue is full")
+
+    def _enqueue_late(self, payload: bytes | dict) -> bool:
+        """After the at-exit flush: flush the event now, or spool it (the writer gone or stuck); not
+        once the interpreter finalizes (imports fail, a frozen daemon thread may hold any lock)."""
+        thread = self._thread
+        if sys.is_finalizing():
+            return False
+        if self._exit_stuck or thread is None or not thread.is_alive():
+            self.spooled += exiting.spool_now(payload)
+            return True
+        with self._cond:
+            self._append_locked(payload, byte_size(payload))
+        self._flush_or_spool()
+        return True
+
     def count_dropped(self, n: int, reason: str) -> None:
+        if self._lock._is_owned():  # re-entered: as in enqueue
+            return self._nested_dropped.append(n)
         with self._cond:
             self._count_dropped_locked(n, reason)
 
@@ -141,13 +203,14 @@ class Writer:
                 self._exit_registered = True
 
     def _settled(self) -> bool:
+        self._adopt_nested_locked()
         return not (self._pending or self._dropped_unsaved or self._dropped_saving or self._dropped_retry)
 
     def flush(self, timeout: float | None = None) -> bool:
         """Wait until every queued event is stored (or spooled) and every drop count is stored;
         False if ``timeout`` ran out first."""
-        if threading.current_thread() is self._thread:
-            return not self._pending
+        if threading.current_thread() is self._thread or self._lock._is_owned():
+            return not (self._pending or self._nested)  # waiting here would wait for ourselves
         with self._cond:
             if self._settled():
                 return True
@@ -161,18 +224,33 @@ class Writer:
                 self._flushing -= 1
 
     def _at_exit(self) -> None:
-        """Give the writer SHUTDOWN_TIMEOUT seconds, then spool whatever is still unwritten,
-        the drop counts the database did not take included."""
-        if self._pid != os.getpid() or self.flush(conf.get("SHUTDOWN_TIMEOUT")):
-            return
+        """Give the writer SHUTDOWN_TIMEOUT seconds, then spool whatever is still unwritten, the
+        drop counts the database did not take included; later captures are flushed at once."""
+        if self._pid == os.getpid():
+            self._exited = True
+            self._flush_or_spool()
+
+    def _flush_or_spool(self) -> None:
+        if not self.flush(conf.get("SHUTDOWN_TIMEOUT")):
+            self._exit_stuck = True  # later captures are spooled at once
+            self._spool_rest()
+
+    def _spool_rest(self) -> None:
+        """Spool what is queued or being written, then the drop counts not stored (these too)."""
         with self._cond:
+            self._adopt_nested_locked()
             left = list(self._in_flight) + list(self._queue)
+            self._pending -= len(self._queue)
+            self._queued_bytes -= sum(map(byte_size, self._queue))
             self._queue.clear()
-            counts = self._dropped_unsaved + self._dropped_saving + self._dropped_retry
-            self._dropped_unsaved = self._dropped_saving = self._dropped_retry = 0
+            self._in_flight = []  # spooled: replay is idempotent if the writer still stores them
         if left:
             logger.error("minisentry: %d event(s) not written at exit; spooling them", len(left))
             self._keep(left)
+        with self._cond:
+            self._adopt_nested_locked()
+            counts = self._dropped_unsaved + self._dropped_saving + self._dropped_retry
+            self._dropped_unsaved = self._dropped_saving = self._dropped_retry = 0
         if counts and not spool.write_count("dropped", counts):
             logger.error("minisentry: %d dropped event(s) could not be counted at exit", counts)
 
@@ -195,6 +273,7 @@ class Writer:
     def _due(self, deadline: float) -> bool:
         """Whether to write now: a drop count to store, ``WAKE_AT`` events waiting, a flush waiting,
         or any event once ``deadline`` (``LINGER`` after the last batch) has passed."""
+        self._adopt_nested_locked()
         if self._dropped_unsaved or self._count_due():
             return True
         return bool(self._queue) and (
@@ -211,6 +290,7 @@ class Writer:
                 while True:
                     self._save_dropped_count()
                     with self._cond:
+                        self._adopt_nested_locked()
                         size = conf.get("BATCH_SIZE")
                         batch = [self._queue.popleft() for _ in range(min(size, len(self._queue)))]
                         self._in_flight = batch
@@ -227,21 +307,13 @@ class Writer:
                         more = len(self._queue) >= WAKE_AT or self._queue and self._flushing > 0
                     if not more or self._fork_waiting:
                         break
-            except Exception:  # the writer must survive anything; _write keeps its batch itself
+            except BaseException:  # the writer must survive anything; _write keeps its batch itself
                 logger.exception("minisentry: writer error")
             finally:
-                self._close_connections()
+                close_connections()
 
     def _count_due(self) -> bool:
         return bool(self._dropped_retry) and time.monotonic() >= self._retry_at
-
-    @staticmethod
-    def _close_connections() -> None:
-        for connection in connections.all(initialized_only=True):
-            try:
-                connection.close()
-            except Exception:
-                logger.warning("minisentry: closing a database connection failed", exc_info=True)
 
     def _save_dropped_count(self) -> None:
         with self._cond:
@@ -258,7 +330,7 @@ class Writer:
             logger.error("minisentry: dropped event(s) because %s; %d dropped so far", reason, total)
         try:
             self._stages.count("dropped", n)
-        except Exception:
+        except BaseException:
             logger.exception("minisentry: could not store the dropped-events counter; retrying")
             with self._cond:
                 self._dropped_retry += n
@@ -274,7 +346,7 @@ class Writer:
             for payload in batch:
                 try:
                     records.append(self._stages.prepare(payload))
-                except Exception:
+                except BaseException:  # SystemExit from an object's __repr__ too
                     logger.exception("minisentry: cannot prepare an event; spooling it")
                     unreadable.append(payload)
                 # Hand the GIL over between events: a thread capturing an event would otherwise wait
@@ -282,8 +354,8 @@ class Writer:
                 # flush waits for this thread: a zero sleep takes ~60-90 µs on this VM.
                 if not self._flushing:
                     time.sleep(0)
-            stored = self._save(records) if records else True
-        except Exception:
+            stored = save(self._stages, records) if records else True
+        except BaseException:
             logger.exception("minisentry: writing %d event(s) failed; spooling them", len(batch))
             self._keep(batch)
             return
@@ -295,29 +367,11 @@ class Writer:
         elif records and time.monotonic() >= self._next_spool_check:
             self._replay()
 
-    def _save(self, records: list) -> bool:
-        """Store the records (blobs, then index, then alerts), with retries; False once every
-        attempt failed. The connection stays open from batch to batch of a session (closing
-        SQLite's last one checkpoints its WAL: ~5 ms of CPU); a failed attempt closes it."""
-        delay = conf.get("RETRY_DELAY")
-        for attempt in range(1, conf.get("RETRIES") + 1):
-            try:
-                self._stages.store(records)
-                return True
-            except Exception:
-                logger.warning(
-                    "minisentry: storing %d event(s) failed (attempt %d)", len(records), attempt, exc_info=True
-                )
-                self._close_connections()
-                time.sleep(delay)
-                delay *= 2
-        return False
-
     def _keep(self, payloads: list[bytes | dict]) -> None:
         """Spool the payloads; what the spool cannot take is counted as dropped. Never raises."""
         try:
             lost = spool.write(payloads)
-        except Exception:
+        except BaseException:
             logger.exception("minisentry: spooling %d event(s) failed", len(payloads))
             lost = len(payloads)
         with self._cond:
@@ -334,7 +388,7 @@ class Writer:
             if replayed.stored:
                 logger.info("minisentry: replayed %d spooled event(s)", replayed.stored)
             more = len(spool.files()) > len(replayed.bad)
-        except Exception:
+        except BaseException:
             logger.exception("minisentry: replaying the spool failed")
             more = False
         if not more:

@@ -217,3 +217,42 @@ def test_a_store_that_stalls_is_logged_then_spooled(transactional_db, tmp_path, 
     assert "has not answered for" in caplog.text
     assert minisentry.stats()["spooled"] - before == 3
     assert len(list((tmp_path / "spool").glob("*.json"))) == 3
+
+
+class Exiting:
+    """A value whose ``__repr__`` raises a ``BaseException`` (as a process-ending library might)."""
+
+    def __init__(self, kind: type[BaseException]):
+        self.kind = kind
+
+    def __repr__(self):
+        raise self.kind("raised by __repr__")
+
+
+@pytest.mark.parametrize("kind", [SystemExit, KeyboardInterrupt])
+@pytest.mark.parametrize("backend", ["filesystem"], indirect=True)
+def test_a_base_exception_from_an_event_neither_ends_the_writer_nor_loses_its_batch(backend, kind):
+    """11 events queued together, one holding a value whose ``__repr__`` raises ``kind``: the 10
+    others are stored, that one is spooled or counted, flush() says so, and the writer goes on."""
+    before = minisentry.stats()
+    events = [event(n) for n in range(11)]
+    events[5]["extra"] = {"value": Exiting(kind)}
+    hook = minisentry.store()
+    for e in events:
+        hook(e, {})
+    assert minisentry.flush(30)
+    after = minisentry.stats()
+    assert Event.objects.count() == 10
+    assert after["spooled"] - before["spooled"] + after["dropped"] - before["dropped"] == 1
+    hook(event(11), {})
+    assert minisentry.flush(30) and Event.objects.count() == 11
+
+
+@pytest.mark.parametrize("backend", ["filesystem"], indirect=True)
+def test_callbacks_raising_system_exit_never_reach_the_application(backend):
+    def ends_the_process(argument):
+        raise SystemExit(3)
+
+    hook = minisentry.store(event_callback=ends_the_process, hint_callback=ends_the_process)
+    assert hook(event(), {}) is None
+    assert minisentry.flush(30) and Event.objects.count() == 1
