@@ -6,7 +6,7 @@ import re
 from minisentry.models import Issue
 
 from .conftest import shoot
-from .uihelpers import exception_event, store
+from .uihelpers import exception_event, issue_of, store
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1400, "height": 900}
@@ -43,6 +43,17 @@ def contrast(one: tuple, other: tuple) -> float:
 def no_horizontal_overflow(page) -> None:
     widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert widths[0] <= widths[1], f"the page is {widths[0]} px wide in a {widths[1]} px window"
+
+
+def detail_pages_fit(page, base: str, data: dict, name: str) -> None:
+    """The issue, event and Storage pages of the stored event ``data`` (under ``base``, a frame's URL)
+    scroll not sideways; a screenshot of each, named after ``name``."""
+    issue = issue_of(data)
+    for page_name, path in [("issue", f"issues/{issue.pk}/"), ("event", f"events/{data['event_id']}/"),
+                            ("storage", "storage/")]:
+        page.goto(f"{base}{path}")
+        no_horizontal_overflow(page)
+        shoot(page, name.format(page=page_name))
 
 
 def title_widths(page, selector: str) -> list[float]:

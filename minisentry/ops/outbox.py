@@ -22,9 +22,8 @@ import threading
 import time
 from collections import deque
 
-from django.db import connections
-
 from .. import conf
+from ..capture.saving import close_connections
 
 logger = logging.getLogger("minisentry")
 
@@ -128,7 +127,7 @@ class Outbox:
             try:
                 return self._load(batch)
             finally:
-                _close_connections()
+                close_connections()
 
     def _save_count(self) -> None:
         with self._cond:
@@ -145,7 +144,7 @@ class Outbox:
                     self._unsaved += n
                     self._count_at = time.monotonic() + COUNT_RETRY
             finally:
-                _close_connections()
+                close_connections()
 
     def _at_exit(self) -> None:
         if self._pid != os.getpid() or self.flush(exit_wait()):
@@ -160,14 +159,6 @@ def exit_wait() -> float:
     options = conf.get("ALERTS")
     timeout = options.get("timeout") if isinstance(options, dict) else None
     return float(timeout) if isinstance(timeout, (int, float)) else conf.DEFAULTS["ALERTS"]["timeout"]
-
-
-def _close_connections() -> None:
-    for connection in connections.all(initialized_only=True):
-        try:
-            connection.close()
-        except Exception:
-            logger.warning("minisentry: closing a database connection failed", exc_info=True)
 
 
 outbox = Outbox()

@@ -5,7 +5,7 @@ import pytest
 
 from ..conftest import shoot
 from ..realistic import RELEASE, real_error_event
-from ..screens import DESKTOP, PHONE, no_horizontal_overflow
+from ..screens import DESKTOP, PHONE, detail_pages_fit
 from ..uihelpers import exception_event, issue_of, store
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
@@ -66,12 +66,8 @@ def test_detail_pages_fit_a_phone_with_a_long_release(open_page, live_server, sc
     store(data)
     page = open_page(scheme)
     page.set_viewport_size(PHONE)
+    detail_pages_fit(page, f"{live_server.url}/admin/_minisentry/", data, f"real-{{page}}-390-{scheme}")
     issue = issue_of(data)
-    for name, path in [("issue", f"issues/{issue.pk}/"), ("event", f"events/{data['event_id']}/"),
-                       ("storage", "storage/")]:
-        page.goto(f"{live_server.url}/admin/_minisentry/{path}")
-        no_horizontal_overflow(page)
-        shoot(page, f"real-{name}-390-{scheme}")
     page.set_viewport_size(DESKTOP)
     page.goto(f"{live_server.url}/admin/_minisentry/issues/{issue.pk}/")
     assert RELEASE not in page.inner_text(".ms-stats")  # shortened, whole in the title

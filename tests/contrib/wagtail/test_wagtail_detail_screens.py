@@ -7,10 +7,9 @@ import pytest
 
 pytest.importorskip("wagtail", reason="Wagtail is an optional extra: pip install django-minisentry[wagtail]")
 
-from ...conftest import shoot
 from ...realistic import real_error_event
-from ...screens import DESKTOP, PHONE, no_horizontal_overflow
-from ...uihelpers import issue_of, store
+from ...screens import DESKTOP, PHONE, detail_pages_fit
+from ...uihelpers import store
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
@@ -22,11 +21,6 @@ def test_detail_pages_fit_the_screen_with_a_long_release(wagtail_page, live_serv
     store(data)
     page = wagtail_page(scheme)
     page.set_viewport_size(size)
-    issue = issue_of(data)
-    for name, path in [("issue", f"issues/{issue.pk}/"), ("event", f"events/{data['event_id']}/"),
-                       ("storage", "storage/")]:
-        page.goto(f"{live_server.url}/cms/errors/{path}")
-        no_horizontal_overflow(page)
-        shoot(page, f"wagtail-real-{name}-{size['width']}-{scheme}")
+    detail_pages_fit(page, f"{live_server.url}/cms/errors/", data, f"wagtail-real-{{page}}-{size['width']}-{scheme}")
     right = page.eval_on_selector_all("table.ms-storage td", "cells => cells.map(c => c.getBoundingClientRect().right)")
     assert len(right) == 13 and max(right) <= size["width"], right  # every column whole, Segments included
