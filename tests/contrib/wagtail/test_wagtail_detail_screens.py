@@ -29,4 +29,4 @@ def test_detail_pages_fit_the_screen_with_a_long_release(wagtail_page, live_serv
         no_horizontal_overflow(page)
         shoot(page, f"wagtail-real-{name}-{size['width']}-{scheme}")
     right = page.eval_on_selector_all("table.ms-storage td", "cells => cells.map(c => c.getBoundingClientRect().right)")
-    assert len(right) == 13 and max(right) <= size["width"], right  # every column whole, Segments included
+    assert len(right) == 14 and max(right) <= size["width"], right  # every column whole, Segments included
