@@ -123,8 +123,11 @@ def check_issue_page(page, name: str) -> None:
 
 
 def check_events_list(page, name: str) -> None:
-    """From the issue page, its events list: no sideways scrolling (a 40-character release); a screenshot."""
+    """From the issue page, its events list: no sideways scrolling (a 40-character release), rows not
+    squeezed to a few letters a line (the table scrolls instead); a screenshot."""
     page.click("a:has-text('All events')")
     page.wait_for_selector("table.ms-events")
     no_horizontal_overflow(page)
+    heights = page.eval_on_selector_all("tr.ms-event-row", "rows => rows.map(r => r.getBoundingClientRect().height)")
+    assert len(heights) == 7 and max(heights) < 80, heights
     shoot(page, name)
