@@ -75,7 +75,10 @@ def visible_title(page, selector: str) -> tuple[int, int]:
         for (let i = 0; i < text.length; i++) {
             range.setStart(text, i); range.setEnd(text, i + 1);
             const r = range.getBoundingClientRect();
-            if (r.width && r.right <= box.right + 0.5 && r.bottom <= box.bottom + 0.5) { shown++; tops.add(Math.round(r.top)); }
+            if (r.width && r.right <= box.right + 0.5 && r.bottom <= box.bottom + 0.5) {
+                shown++;
+                tops.add(Math.round(r.top));
+            }
         }
         return [shown, tops.size];
     }""")
@@ -95,11 +98,10 @@ def store_screen_events() -> None:
     long_title = LONG_TITLE.removeprefix("LookupError: ")
     store(*(exception_event(tags={"browser": "Firefox" if n < 6 else "Chrome", "plan": "pro"}, release=RELEASE)
             for n in range(7)))
-    store(exception_event(release=RELEASE, exception={"values": [{"type": "LookupError", "value": long_title, "module": "builtins",
-                                                 "stacktrace": {"frames": [{"filename": "shop/catalog.py",
-                                                                            "function": "price_of_every_item_in_cart",
-                                                                            "module": "shop.catalog.pricing.rules",
-                                                                            "lineno": 7, "in_app": True}]}}]}))
+    frame = {"filename": "shop/catalog.py", "function": "price_of_every_item_in_cart",
+             "module": "shop.catalog.pricing.rules", "lineno": 7, "in_app": True}
+    store(exception_event(release=RELEASE, exception={"values": [{
+        "type": "LookupError", "value": long_title, "module": "builtins", "stacktrace": {"frames": [frame]}}]}))
     Issue.objects.filter(title__startswith="LookupError").update(is_regression=True)
 
 
