@@ -6,11 +6,14 @@ import re
 from minisentry.models import Issue
 
 from .conftest import shoot
+from .realistic import RELEASE
 from .uihelpers import exception_event, issue_of, store
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1400, "height": 900}
 MIN_TITLE_PX = 150  # a title narrower than this shows a few letters per line
+LONG_TITLE = ("LookupError: the cart total could not be computed because one of the items has no price in "
+              "the current catalogue of 2026")  # 120 characters
 
 
 def rgb(css: str) -> tuple[float, float, float, float]:
@@ -70,15 +73,46 @@ def tagbar_contrasts(page) -> list[float]:
     return [contrast(over(fill, page_bg), over(track, page_bg)) for fill, track, page_bg in colours]
 
 
+def visible_title(page, selector: str) -> tuple[int, int]:
+    """The characters of the first title matching ``selector`` drawn inside its box (not clipped or
+    ellipsised away), and the lines they take."""
+    return page.eval_on_selector(selector, """title => {
+        const box = title.getBoundingClientRect(), range = document.createRange();
+        const walker = document.createTreeWalker(title, NodeFilter.SHOW_TEXT);
+        let text = walker.nextNode();
+        while (!text.data.trim()) text = walker.nextNode();
+        const tops = new Set();
+        let shown = 0;
+        for (let i = 0; i < text.length; i++) {
+            range.setStart(text, i); range.setEnd(text, i + 1);
+            const r = range.getBoundingClientRect();
+            if (r.width && r.right <= box.right + 0.5 && r.bottom <= box.bottom + 0.5) {
+                shown++;
+                tops.add(Math.round(r.top));
+            }
+        }
+        return [shown, tops.size];
+    }""")
+
+
+def check_long_title(page, selector: str) -> None:
+    """The 120-character title uses the width: more than 45 characters shown, on two lines at most,
+    the whole title in its ``title`` attribute."""
+    shown, lines = visible_title(page, selector)
+    assert shown > 45 and lines <= 2, (shown, lines)
+    assert page.get_attribute(selector, "title") == LONG_TITLE
+
+
 def store_screen_events() -> None:
-    """Events for the screens: tags shared 86 % / 14 %, and an issue with a long title marked as a regression."""
-    long_title = "the cart total could not be computed because one of the items has no price in the current catalogue"
-    store(*(exception_event(tags={"browser": "Firefox" if n < 6 else "Chrome", "plan": "pro"}) for n in range(7)))
-    store(exception_event(exception={"values": [{"type": "LookupError", "value": long_title, "module": "builtins",
-                                                 "stacktrace": {"frames": [{"filename": "shop/catalog.py",
-                                                                            "function": "price_of_every_item_in_cart",
-                                                                            "module": "shop.catalog.pricing.rules",
-                                                                            "lineno": 7, "in_app": True}]}}]}))
+    """Events for the screens, each with a 40-character release (a git hash): tags shared 86 % / 14 %,
+    and an issue with a 120-character title marked as a regression."""
+    long_title = LONG_TITLE.removeprefix("LookupError: ")
+    store(*(exception_event(tags={"browser": "Firefox" if n < 6 else "Chrome", "plan": "pro"}, release=RELEASE)
+            for n in range(7)))
+    frame = {"filename": "shop/catalog.py", "function": "price_of_every_item_in_cart",
+             "module": "shop.catalog.pricing.rules", "lineno": 7, "in_app": True}
+    store(exception_event(release=RELEASE, exception={"values": [{
+        "type": "LookupError", "value": long_title, "module": "builtins", "stacktrace": {"frames": [frame]}}]}))
     Issue.objects.filter(title__startswith="LookupError").update(is_regression=True)
 
 
@@ -98,4 +132,15 @@ def check_issue_page(page, name: str) -> None:
     page.wait_for_selector("#exception")
     no_horizontal_overflow(page)
     assert min(tagbar_contrasts(page)) >= 3, tagbar_contrasts(page)
+    shoot(page, name)
+
+
+def check_events_list(page, name: str) -> None:
+    """From the issue page, its events list: no sideways scrolling (a 40-character release), rows not
+    squeezed to a few letters a line (the table scrolls instead); a screenshot."""
+    page.click("a:has-text('All events')")
+    page.wait_for_selector("table.ms-events")
+    no_horizontal_overflow(page)
+    heights = page.eval_on_selector_all("tr.ms-event-row", "rows => rows.map(r => r.getBoundingClientRect().height)")
+    assert len(heights) == 7 and max(heights) < 80, heights
     shoot(page, name)

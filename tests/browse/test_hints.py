@@ -93,3 +93,11 @@ def test_a_regression_is_explained_with_its_way_out(admin_client):
     issue.refresh_from_db()
     assert not issue.is_regression and issue.status == Issue.Status.UNRESOLVED
     assert "came back" not in text_of(admin_client.get(detail))
+
+
+def test_the_bulk_actions_sentence_is_help_text_not_toolbar_text(admin_client):
+    store(exception_event())
+    response = admin_client.get(LIST)
+    sentence = "Unresolving an issue also clears its regression mark; resolving or ignoring keeps everything else."
+    assert "regression mark" not in text_of(response)  # not a sentence in the toolbar
+    assert f'<select name="action" title="{sentence}">' in response.content.decode()

@@ -1,11 +1,13 @@
-"""The Django-admin frame's list and issue page in Chromium at 1400 px and 390 px, light and dark:
-no sideways scrolling on a phone, readable titles, tag bars at WCAG AA contrast; screenshots."""
+"""The Django-admin frame's list, issue page and events list in Chromium at 1400 px and 390 px, light
+and dark, with 40-character releases: no sideways scrolling on a phone, readable titles, tag bars at
+WCAG AA contrast; screenshots."""
 
 import pytest
 
 from ..screens import (
     DESKTOP,
     PHONE,
+    check_events_list,
     check_issue_page,
     check_list,
     store_screen_events,
@@ -17,13 +19,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["1400", "390"])
-def test_list_and_issue_page_fit_the_screen(open_page, scheme, size):
+def test_list_issue_and_events_pages_fit_the_screen(open_page, scheme, size):
     store_screen_events()
     page = open_page(scheme)
     page.set_viewport_size(size)
     page.reload()
     check_list(page, ".ms-issues a.ms-title", f"django-list-{size['width']}-{scheme}")
     check_issue_page(page, f"django-issue-{size['width']}-{scheme}")
+    check_events_list(page, f"django-events-{size['width']}-{scheme}")
 
 
 def test_tag_bars_follow_the_admins_theme_switch(open_page):

@@ -74,3 +74,10 @@ def test_storage_page_refuses_anonymous_and_non_staff(client, django_user_model,
     assert client.get(storage_url).status_code == 403
     client.force_login(django_user_model.objects.create_user("staff", password="pw", is_staff=True))
     assert client.get(storage_url).status_code == 403  # staff without minisentry.view_issue
+
+
+def test_storage_page_shows_failed_alerts_beside_dropped_events(admin_client):
+    Counter.objects.create(name="dropped", value=3)
+    Counter.objects.create(name="alerts_failed", value=7)
+    page = admin_client.get(reverse("minisentry:storage")).content.decode()
+    assert ">Dropped events</th><td>3</td>" in page and ">Alerts not sent</th><td>7</td>" in page

@@ -56,6 +56,6 @@ def issue_columns(detail_url_name: str, bulk_actions: bool = False) -> list[Colu
         CellColumn("event_count", label=_("Events"), sort_key="event_count", classname="ms-num", width="1%"),
         CellColumn("user_count", label=_("Users"), sort_key="user_count", classname="ms-num", width="1%"),
         SparklineColumn("sparkline", label=_("Events over time"), width="1%"),
-        CellColumn("first_seen", cell="seen", label=_("First seen"), sort_key="first_seen", width="11%"),
-        CellColumn("last_seen", cell="seen", label=_("Last seen"), sort_key="last_seen", width="11%"),
+        CellColumn("first_seen", cell="seen", label=_("First seen"), sort_key="first_seen", width="1%"),
+        CellColumn("last_seen", cell="seen", label=_("Last seen"), sort_key="last_seen", width="1%"),
     ]

@@ -18,7 +18,7 @@ from wagtail import hooks
 from wagtail.admin.menu import admin_menu
 
 from minisentry.contrib.wagtail import urls as wagtail_urls
-from minisentry.models import Event, Issue
+from minisentry.models import Counter, Event, Issue
 
 from ...conftest import ROOT
 from ...uihelpers import XSS, exception_event, issue_of, make_user, message_event, store
@@ -205,6 +205,12 @@ def test_event_pages_json_and_events_list(admin_client):
     assert response["Content-Type"] == "application/json" and events[0]["event_id"].encode() in response.content
     assert admin_client.get(url("event_json", "f" * 32)).status_code == 404
     assert admin_client.get(url("issue_detail", 999999)).status_code == 404
+
+
+def test_storage_page_shows_failed_alerts(admin_client):
+    Counter.objects.create(name="alerts_failed", value=7)
+    page = admin_client.get(reverse("minisentry_wagtail:storage")).content.decode()
+    assert ">Alerts not sent</th><td>7</td>" in page
 
 
 def test_event_data_is_escaped(admin_client):

@@ -23,4 +23,4 @@ def test_detail_pages_fit_the_screen_with_a_long_release(wagtail_page, live_serv
     page.set_viewport_size(size)
     detail_pages_fit(page, f"{live_server.url}/cms/errors/", data, f"wagtail-real-{{page}}-{size['width']}-{scheme}")
     right = page.eval_on_selector_all("table.ms-storage td", "cells => cells.map(c => c.getBoundingClientRect().right)")
-    assert len(right) == 13 and max(right) <= size["width"], right  # every column whole, Segments included
+    assert len(right) == 14 and max(right) <= size["width"], right  # every column whole, Segments included
