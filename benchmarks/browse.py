@@ -102,7 +102,7 @@ def fill(issues: int, events: int) -> list[tuple[int, str]]:
         latest = {}
         to_id, to_time = id_to_db(connection), time_to_db(connection)
         with Bulk(cursor, "minisentry_event", "event_id, issue_id, timestamp, level, environment, release, "
-                  "server_name, transaction, user, backend, blob_size, raw_size") as copy:
+                  "server_name, transaction, user, message, backend, blob_size, raw_size") as copy:
             for n in range(events):
                 pk = ids[n % len(ids)]
                 event_id, when = uuid.UUID(int=rng.getrandbits(128)), now - timedelta(seconds=rng.random() * span)
@@ -110,7 +110,7 @@ def fill(issues: int, events: int) -> list[tuple[int, str]]:
                     latest[pk] = (event_id.hex, when)
                 copy.write_row((to_id(event_id.hex), pk, to_time(when), "error", rng.choice(ENVIRONMENTS),
                                 f"shop@1.{n % 30}", f"web-{n % 8}", f"/checkout/{n % 50}/", f"id:{n % 1000}",
-                                "filesystem", 5000, 20000))
+                                f"order {n % len(ids)} failed", "default", 5000, 20000))
         with Bulk(cursor, "minisentry_issuetag", "issue_id, key, value, count") as copy:
             for pk in ids:
                 for key, values in (("environment", ENVIRONMENTS), ("server_name", [f"web-{k}" for k in range(8)]),

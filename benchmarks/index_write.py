@@ -32,14 +32,14 @@ def main() -> None:
         size = args.batch_size
         records = [prepare(p) for p in sample(size * (args.batches + 1))]
         batches = [records[i:i + size] for i in range(0, len(records), size)]
-        index.store(batches[0], "filesystem")  # creates the issues: later batches are steady state
+        index.store(batches[0], "default")  # creates the issues: later batches are steady state
         profiler = cProfile.Profile() if args.profile else None
         per_event, cpu = [], []
         for batch in batches[1:]:
             started, cpu_started = time.perf_counter(), time.process_time()
             if profiler:
                 profiler.enable()
-            index.store(batch, "filesystem")
+            index.store(batch, "default")
             if profiler:
                 profiler.disable()
             per_event.append((time.perf_counter() - started) / len(batch) * 1e6)
