@@ -6,6 +6,7 @@ from datetime import datetime
 from django.db.models import Count, Max, Min, Sum
 from django.db.models.functions import Coalesce
 
+from ..backends import InvalidBackendError, get_backend
 from ..capture import spool
 from ..models import Counter, Event, Issue, Segment
 
@@ -18,6 +19,7 @@ class BackendStats:
     raw_bytes: int  # the events' JSON
     segments: int = 0
     segment_bytes: int = 0  # bytes of its segments, deleted events' not yet compacted included
+    kind: str = ""  # of the store configured under the alias (filesystem, s3, database); "" if none is
 
 
 @dataclass
@@ -50,6 +52,13 @@ class StorageStats:
         return data
 
 
+def kind_of(alias: str) -> str:
+    try:
+        return get_backend(alias).kind
+    except InvalidBackendError:
+        return ""
+
+
 def collect() -> StorageStats:
     """Figures from the index (blob sizes are recorded on the rows), the spool and the counters."""
     per_store = (
@@ -62,6 +71,8 @@ def collect() -> StorageStats:
         stats = backends.setdefault(row["backend"], BackendStats(row["backend"], 0, 0, 0))
         stats.segments, stats.segment_bytes = row["n"], row["size"]
     backends = sorted(backends.values(), key=lambda b: b.alias)
+    for stats in backends:
+        stats.kind = kind_of(stats.alias)
     times = Event.objects.aggregate(oldest=Min("timestamp"), newest=Max("timestamp"))
     spooled, spooled_bytes = spool.size()
     names = ("dropped", "sampled_out", "alerts_failed")

@@ -32,7 +32,7 @@ def test_stats_command_text_and_json(backend):
     segments = Segment.objects.aggregate(n=Count("pk"), size=Sum("size"))
     assert segments["size"] == blob_bytes  # no event deleted yet: every segment byte is live
     assert data["backends"] == [{"alias": "default", "events": 10, "blob_bytes": blob_bytes, "raw_bytes": raw_bytes,
-                                 "segments": segments["n"], "segment_bytes": segments["size"]}]
+                                 "segments": segments["n"], "segment_bytes": segments["size"], "kind": backend.kind}]
     assert (data["segments"], data["segment_bytes"]) == (segments["n"], segments["size"])
     assert (data["issues"], data["events"], data["blob_bytes"], data["raw_bytes"]) == (2, 10, blob_bytes, raw_bytes)
     assert data["compression_ratio"] == round(raw_bytes / blob_bytes, 2)
