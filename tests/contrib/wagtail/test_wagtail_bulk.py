@@ -135,6 +135,7 @@ def test_storage_page_in_wagtails_frame(issues):
     html = page.content.decode()
     assert page.status_code == 200 and "w-breadcrumbs" in html and "wagtail-sidebar" in html
     assert "Compression ratio" in html and ">default<" in html  # the store's alias
+    assert "> (filesystem)</span>" in html  # and its kind
     assert client_of(editor("stranger")).get(url("storage")).status_code == 403
 
 
