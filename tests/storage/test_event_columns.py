@@ -47,7 +47,7 @@ def test_rows_of_0004_read_back_the_same_after_0005_and_back(transactional_db):
         written = raw_rows()
         migrate(None)
         assert dict(Event.objects.values_list("event_id", "timestamp")) == dict(zip(ids, TIMES))
-        assert set(Event.objects.values_list("message", "handled")) == {("", None)}  # 0006: shown empty
+        assert set(Event.objects.values_list("message", "handled")) == {("", None)}  # 0007: shown empty
         assert list(Event.objects.filter(timestamp__gte=TIMES[0]).order_by("timestamp").values_list(
             "pk", flat=True)) == ids[:2]
         assert Event.objects.get(pk=ids[2]).timestamp == TIMES[2]

@@ -1,4 +1,4 @@
-"""Rows record their store's alias: events stored before migration 0006 (rows naming a store kind)
+"""Rows record their store's alias: events stored before migration 0008 (rows naming a store kind)
 read back the same after it, and after migrating back."""
 
 import uuid
@@ -18,7 +18,7 @@ BEFORE = ("minisentry", "0005_event_narrow")
 MOMENT = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 
 
-def test_events_stored_before_0006_read_back_after_it(transactional_db, tmp_path):
+def test_events_stored_before_0008_read_back_after_it(transactional_db, tmp_path):
     files = {"BACKEND": "minisentry.backends.filesystem.FileSystemBackend", "OPTIONS": {"location": str(tmp_path)}}
     table = {"BACKEND": "minisentry.backends.database.DatabaseBackend"}
     events = [{"event_id": uuid.uuid4().hex, "message": f"event {i}", "level": "error"} for i in range(4)]
