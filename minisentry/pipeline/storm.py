@@ -61,7 +61,7 @@ def _limits(value) -> tuple[int, int] | None:
 
 
 class Sampler:
-    """Per-issue windows of one process; used by the writer thread only."""
+    """Per-issue windows of one process; callers hold the pipeline's lock (``pipeline.steps``)."""
 
     def __init__(self, clock=time.monotonic):
         self.clock = clock
