@@ -53,5 +53,6 @@ def test_projects_need_their_permissions(db):
     keeper.force_login(make_user("project-viewer", "view_project"))
     assert keeper.get(reverse("admin:minisentry_project_changelist")).status_code == 200
     project = Project.objects.get(slug="mobile")
-    keeper.post(reverse("admin:minisentry_project_changelist"), {"action": "rotate_keys", "_selected_action": [project.pk]})
+    keeper.post(reverse("admin:minisentry_project_changelist"),
+                {"action": "rotate_keys", "_selected_action": [project.pk]})
     assert not project.keys.exists()  # rotating needs the change permission
