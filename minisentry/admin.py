@@ -11,8 +11,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .api.tokens import new_token
 from .fields import event_id
-from .models import Event, Issue, Project, ProjectKey
+from .models import ApiToken, Event, Issue, Project, ProjectKey
 
 NAMESPACES = ("minisentry", "minisentry_wagtail")  # the browse UI in the Django admin's frame, in Wagtail's
 
@@ -153,3 +154,33 @@ class ProjectAdmin(admin.ModelAdmin):
         self.message_user(request, ngettext(
             "%(n)d project has a new key; its old keys are disabled.",
             "%(n)d projects have a new key; their old keys are disabled.", n) % {"n": n}, messages.SUCCESS)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens for the API: the token shows once, when created; a user who is not a superuser sees
+    and makes only their own (a token acts with its user's permissions)."""
+
+    list_display = ["__str__", "user", "scope", "prefix", "created", "last_used"]
+    fields = ["user", "scope", "label"]
+
+    def get_queryset(self, request):
+        tokens = super().get_queryset(request).select_related("user")
+        return tokens if request.user.is_superuser else tokens.filter(user=request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["user", "scope"] if obj is not None else []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user" and not request.user.is_superuser:
+            kwargs["queryset"] = type(request.user).objects.filter(pk=request.user.pk)
+            kwargs["initial"] = request.user.pk
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        token, raw = new_token(obj.user, obj.scope, obj.label)
+        obj.pk = token.pk
+        self.message_user(request, _("The new token (copy it now: it is not shown again): %(token)s") % {"token": raw},
+                          messages.WARNING)

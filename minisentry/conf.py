@@ -51,6 +51,10 @@ DEFAULTS = {
     "ALERTS": {
         "emails": [], "webhook_url": None, "rate_limit_seconds": 300, "timeout": 5.0, "base_url": "",
     },
+    # The API (minisentry.api.urls): the organization slug in its paths, and the requests each
+    # token may make per minute (None: no limit).
+    "ORGANIZATION": "site",
+    "API_RATE_LIMIT": 600,
 }
 
 

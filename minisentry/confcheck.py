@@ -4,6 +4,7 @@
 
 import difflib
 import os
+import re
 from collections.abc import Callable
 
 from . import conf
@@ -77,6 +78,12 @@ def names(value) -> str | None:
     return None
 
 
+def slug(value) -> str | None:
+    if isinstance(value, str) and re.fullmatch(r"[-a-zA-Z0-9_]{1,50}", value):
+        return None
+    return f"must be a slug (letters, digits, - and _), not {value!r}"
+
+
 def path(value) -> str | None:
     return None if isinstance(value, (str, os.PathLike)) and str(value) else f"must be a path, not {value!r}"
 
@@ -92,6 +99,8 @@ VALUES: dict[str, Rule] = {
     "SPOOL_CHECK_INTERVAL": number(0),
     "SHUTDOWN_TIMEOUT": number(0),
     "COMPRESSION_LEVEL": integer(-131072, 22),  # zstd's fast (negative) levels to its maximum
+    "ORGANIZATION": slug,
+    "API_RATE_LIMIT": optional(integer(1)),
 }
 
 # Dict settings: {key: rule}, whether False turns it off (None always does), and the check's id.
