@@ -51,6 +51,9 @@ DEFAULTS = {
     "ALERTS": {
         "emails": [], "webhook_url": None, "rate_limit_seconds": 300, "timeout": 5.0, "base_url": "",
     },
+    # Events from the ingest endpoint: record the sender's IP address where the SDK asks for it
+    # (``{{auto}}``, ``sdk.settings.infer_ip``); off, such a placeholder is removed.
+    "INGEST_STORE_IP": False,
 }
 
 

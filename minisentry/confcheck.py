@@ -92,6 +92,7 @@ VALUES: dict[str, Rule] = {
     "SPOOL_CHECK_INTERVAL": number(0),
     "SHUTDOWN_TIMEOUT": number(0),
     "COMPRESSION_LEVEL": integer(-131072, 22),  # zstd's fast (negative) levels to its maximum
+    "INGEST_STORE_IP": boolean,
 }
 
 # Dict settings: {key: rule}, whether False turns it off (None always does), and the check's id.
