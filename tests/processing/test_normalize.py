@@ -278,3 +278,10 @@ def test_a_fingerprint_is_a_list_of_strings(given):
         assert out["fingerprint"] == ["1", "True", "x"]
     else:
         assert "fingerprint" not in out and note(out, "fingerprint")["err"][0][0] == "invalid_data"
+
+
+def test_a_secret_inside_a_value_made_text_is_filtered_first():
+    deep = {"l1": {"l2": {"l3": {"l4": {"l5": {"password": "hunter2"}}}}}}
+    out = received({"extra": {"deep": deep}, "exception": {"values": [{"type": "E", "value": {"api_key": "k-123"}}]}})
+    stored = codec.dumps(out)
+    assert b"hunter2" not in stored and b"k-123" not in stored and b"[Filtered]" in stored

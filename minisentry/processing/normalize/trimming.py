@@ -6,7 +6,7 @@ of which only 50 keep their variables and source context. Every cut is noted in 
 
 from dataclasses import dataclass
 
-from .. import codec
+from .. import codec, scrubbing
 from .notes import Notes
 
 ELLIPSIS = "..."
@@ -48,7 +48,7 @@ def bag(value, limit: Bag, notes: Notes, path, budget: list[int] | None = None):
 
 def _walk(value, depth: int, budget: list[int], notes: Notes, path):
     if isinstance(value, (dict, list)) and depth <= 1:
-        value = codec.dumps(value).decode("utf-8", "replace")
+        value = as_text(value)
     if isinstance(value, dict):
         kept = {}
         for key, item in value.items():
@@ -70,6 +70,13 @@ def _walk(value, depth: int, budget: list[int], notes: Notes, path):
         value = cut(value, budget[0], notes, path)
     budget[0] -= flat_size(value)
     return value
+
+
+def as_text(value) -> str:
+    """A list or object as its JSON, which server-side scrubbing reads as text only: secrets under
+    its keys are filtered first (in place: the value is being replaced)."""
+    scrubbing.scrub({"value": value})
+    return codec.dumps(value).decode("utf-8", "replace")
 
 
 def flat_size(value) -> int:

@@ -1,9 +1,8 @@
 """A field of a known type, as Relay reads it: a value of the wrong type is removed (an
 ``invalid_data`` error in ``_meta``), a string trimmed to the field's ``max_chars``."""
 
-from .. import codec
 from .notes import Notes
-from .trimming import text
+from .trimming import as_text, text
 
 EXPECTED_TEXT = "expected a string"
 
@@ -19,7 +18,7 @@ def string(container: dict, key: str, limit: int, notes: Notes, path, allowance:
     if lenient and isinstance(value, (bool, int, float)):
         value = str(value)
     elif json and isinstance(value, (dict, list, bool, int, float)):
-        value = codec.dumps(value).decode("utf-8", "replace")
+        value = as_text(value)
     if isinstance(value, str):
         container[key] = text(value, limit, notes, (*path, key), allowance)
     else:
