@@ -3,7 +3,7 @@ and ``max_bytes`` attributes, and its breadcrumb and frame counts), applied in p
 
 from ...fields import Level
 from .notes import Notes
-from .trimming import LARGE, LARGER, MASSIVE, MEDIUM, SMALL, Bag, bag, frames
+from .trimming import LARGE, LARGER, MASSIVE, MEDIUM, SMALL, Bag, bag, fits, frames
 from .values import mapping, string, values_list
 
 MESSAGE, MESSAGE_ALLOWANCE = 8192, 200  # Relay's MaxChars::Message
@@ -106,14 +106,16 @@ def extra(event: dict, notes: Notes) -> None:
     found = mapping(event, "extra", notes, ())
     if not found:
         return
-    budget, kept = [MASSIVE.size], {}
+    budget = None if fits(found, MASSIVE) else [MASSIVE.size]  # else it cannot run out
+    kept = {}
     for key, value in found.items():
-        if budget[0] <= 0:
+        if budget is not None and budget[0] <= 0:
             notes.cut(("extra",), len(found))
             break
-        shared = [min(budget[0], EXTRA_VALUE.size)]
+        shared = None if budget is None else [min(budget[0], EXTRA_VALUE.size)]
         kept[key] = bag(value, EXTRA_VALUE, notes, ("extra", key), shared)
-        budget[0] -= min(budget[0], EXTRA_VALUE.size) - shared[0] + len(key) + 3
+        if budget is not None:
+            budget[0] -= min(budget[0], EXTRA_VALUE.size) - shared[0] + len(key) + 3
     event["extra"] = kept
 
 
@@ -123,8 +125,9 @@ def user(event: dict, notes: Notes) -> None:
         return
     for key, limit in USER_TEXT.items():
         string(found, key, limit, notes, ("user",), lenient=key == "id")
-    rest = [MEDIUM.size]
-    for key in [k for k in found if k not in USER_TEXT and k != "ip_address"]:
+    others = [k for k in found if k not in USER_TEXT and k != "ip_address"]
+    rest = None if fits({k: found[k] for k in others}, MEDIUM) else [MEDIUM.size]
+    for key in others:
         found[key] = bag(found[key], MEDIUM, notes, ("user", key), rest)
 
 

@@ -5,6 +5,7 @@ of which only 50 keep their variables and source context. Every cut is noted in 
 """
 
 from dataclasses import dataclass
+from itertools import accumulate
 
 from .. import codec, scrubbing
 from .notes import Notes
@@ -14,6 +15,10 @@ MAX_FRAMES = 250  # Relay's hard limit: the oldest frames (the outermost calls) 
 FRAME_ALLOWANCE = 50  # frames past these lose vars, pre_context and post_context (the middle ones)
 SLIMMED = ("vars", "pre_context", "post_context")
 MAX_DEPTH = 24  # anything nested deeper in an event (no field of the protocol is) is removed
+NOT_STRUCTURE = bytes(set(range(256)) - set(b'"[]{}'))
+STEP = [0] * 256
+STEP[ord("[")] = STEP[ord("{")] = 1
+STEP[ord("]")] = STEP[ord("}")] = -1
 
 
 @dataclass(frozen=True)
@@ -43,7 +48,30 @@ def bag(value, limit: Bag, notes: Notes, path, budget: list[int] | None = None):
     """``value`` cut to ``limit``: a list or object at its last level of depth becomes its JSON (a
     string), and once the estimated size is spent, the items after are dropped and strings cut.
     ``budget`` (a one-item list) is shared with the bag that holds this one, if any."""
+    if budget is None and fits(value, limit):
+        return value
     return _walk(value, limit.depth, [limit.size] if budget is None else budget, notes, path)
+
+
+def fits(value, limit: Bag) -> bool:
+    """Whether ``value`` is surely within ``limit`` as it is, from its JSON alone: fewer lists and
+    objects than levels allowed, and a third of the size (each value's estimate is at most three
+    times its JSON)."""
+    if not isinstance(value, (dict, list, str)):
+        return True
+    data = codec.dumps(value)
+    if len(data) * 3 > limit.size:
+        return False
+    return data.count(b"{") + data.count(b"[") < limit.depth or nesting(data) < limit.depth
+
+
+def nesting(data: bytes) -> int:
+    """How deeply the lists and objects of a JSON text nest (1 for ``[1]``), at C speed: the
+    running count of its brackets outside strings (escaped backslashes and quotes dropped first, the
+    text between quotes is a string's)."""
+    structure = data.replace(b"\\\\", b"").replace(b'\\"', b"").translate(None, NOT_STRUCTURE)
+    brackets = b"".join(structure.split(b'"')[::2])
+    return max(accumulate(map(STEP.__getitem__, brackets)), default=0)
 
 
 def _walk(value, depth: int, budget: list[int], notes: Notes, path):
@@ -125,20 +153,31 @@ def slimmed(listed: list) -> list[int]:
 
 def cap_depth(event: dict, notes: Notes | None, limit: int = MAX_DEPTH) -> None:
     """Remove (in place) every list or object nested deeper than ``limit``, noting each in ``notes``
-    (or not, for ``_meta`` itself). Iterative: a hostile event may nest a thousand levels."""
-    stack = [(event, 0, ())]
+    (or not, for ``_meta`` itself). Iterative: a hostile event may nest a thousand levels. Paths are
+    linked lists ``(key, parent)``, spelled out only for what is removed."""
+    if nesting(codec.dumps(event)) <= limit:
+        return
+    stack = [(event, 0, None)]
     while stack:
-        container, depth, path = stack.pop()
-        items = container.items() if isinstance(container, dict) else enumerate(container)
-        for key, value in list(items):
-            if not isinstance(value, (dict, list)) or not value or key == "_meta" and not path:
-                continue
-            if depth + 1 < limit:
-                stack.append((value, depth + 1, (*path, key)))
-                continue
+        container, depth, where = stack.pop()
+        items = container.items() if type(container) is dict else enumerate(container)
+        if depth + 1 < limit:
+            stack.extend((value, depth + 1, (key, where)) for key, value in items
+                         if (type(value) is dict or type(value) is list) and value
+                         and not (key == "_meta" and where is None))
+            continue
+        for key, value in [(k, v) for k, v in items if isinstance(v, (dict, list)) and v]:
             if isinstance(container, dict):
                 del container[key]
             else:
                 container[key] = None
             if notes is not None:
-                notes.error((*path, key), "invalid_data", f"nested deeper than {limit} levels")
+                notes.error(spelled((key, where)), "invalid_data", f"nested deeper than {limit} levels")
+
+
+def spelled(where) -> tuple:
+    path = []
+    while where is not None:
+        key, where = where
+        path.append(key)
+    return tuple(reversed(path))
