@@ -163,8 +163,8 @@ def test_exception_values_are_cut_and_an_object_value_is_its_json():
 def test_culprit_transaction_release_and_environment_are_cut_to_relays_lengths():
     out = received({"culprit": "c" * 300, "transaction": "t" * 300, "release": "r" * 300, "environment": "e" * 100,
                     "logger": "l" * 100, "server_name": "s" * 270})
-    assert [len(out[k]) for k in ("culprit", "transaction", "release", "environment", "logger")] == [200, 200, 200,
-                                                                                                       64, 64]
+    lengths = [len(out[k]) for k in ("culprit", "transaction", "release", "environment", "logger")]
+    assert lengths == [200, 200, 200, 64, 64]
     assert out["server_name"] == "s" * 270  # 256 and an allowance of 20
 
 

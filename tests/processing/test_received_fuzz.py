@@ -24,8 +24,8 @@ PROTOCOL_KEYS = ["values", "frames", "stacktrace", "type", "value", "data", "mes
 scalars = (st.none() | st.booleans() | st.integers() | st.integers(min_value=2**63) | st.floats(allow_nan=False)
            | st.text(max_size=40) | st.sampled_from(["{{auto}}", "error", "javascript", "2026-12-01T12:00:00Z"]))
 keys = st.text(max_size=12) | st.sampled_from(PROTOCOL_KEYS)
-json_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=6) | st.dictionaries(keys, inner, max_size=6),
-                           max_leaves=40)
+json_values = st.recursive(
+    scalars, lambda inner: st.lists(inner, max_size=6) | st.dictionaries(keys, inner, max_size=6), max_leaves=40)
 events = st.dictionaries(st.sampled_from(sorted(KNOWN)) | keys, json_values, max_size=14)
 REAL = [exception_event(), message_event("tea"), platform_events.javascript_event(), platform_events.java_event(),
         platform_events.csp_event()]
@@ -89,5 +89,8 @@ def test_a_real_event_with_any_part_replaced_is_stored(event, data):
 
 def test_deep_nesting_is_cut_and_nesting_past_the_parsers_limit_a_value_error():
     record = outcome(b'{"extra": {"a": ' + b"[" * 1000 + b"]" * 1000 + b"}}")
-    assert codec.loads(record.payload)["extra"]["a"] == [[[[[["[[]]"]]]]]]
+    value = codec.loads(record.payload)["extra"]["a"]
+    for _ in range(5):  # extra is 7 levels deep: itself, its key's value, 5 lists; the rest as text
+        [value] = value
+    assert isinstance(value, str) and value.startswith("[[[[")
     assert isinstance(outcome(b'{"extra": {"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}}"), ValueError)

@@ -34,6 +34,8 @@ def exceptions(event: dict, notes: Notes) -> None:
     listed = values_list(event, "exception", notes, ())
     for index, exc in enumerate(listed or ()):
         path = ("exception", "values", index)
+        if exc is None:  # removed before, or null as sent
+            continue
         if not isinstance(exc, dict) or exc.get("type") is None and exc.get("value") is None:
             listed[index] = None
             notes.error(path, "missing_attribute", attribute="type or value")
@@ -69,6 +71,8 @@ def breadcrumbs(event: dict, notes: Notes) -> None:
         notes.cut(path, len(listed))
         listed = event["breadcrumbs"]["values"] = listed[first:]
     for index, crumb in enumerate(listed):
+        if crumb is None:
+            continue
         if not isinstance(crumb, dict):
             listed[index] = None
             notes.error((*path, index), "invalid_data", "expected a breadcrumb")

@@ -26,6 +26,9 @@ def tags(event: dict, notes: Notes) -> None:
     seen = set()
     result = []
     for index, pair in enumerate(raw):
+        if pair is None:  # removed before (a payload normalized again, replayed from the spool)
+            result.append(None)
+            continue
         entry, reason = tag(pair, notes, ("tags", index))
         if entry is not None and entry[0] in seen:
             entry, reason = None, "a repeated key"
