@@ -15,7 +15,7 @@ from minisentry.processing.received import wrap
 from ..browse import platform_events
 from ..uihelpers import exception_event, message_event
 
-FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 # Keys the protocol gives meaning to at any level, so that random trees reach the rules reading them.
 PROTOCOL_KEYS = ["values", "frames", "stacktrace", "type", "value", "data", "message", "formatted", "params",
                  "timestamp", "ip_address", "env", "REMOTE_ADDR", "settings", "infer_ip", "in_app", "vars",
