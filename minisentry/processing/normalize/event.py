@@ -48,6 +48,7 @@ TEXT_FIELDS = {
 OBJECTS = ("debug_meta", "template", "csp", "hpkp", "expectct", "expectstaple", "nel", "measurements",
            "breakdowns", "transaction_info")
 MAX_META_DEPTH = 40  # of the SDK's own ``_meta`` (its paths follow the event's)
+BAGGED = frozenset({"extra", "contexts", "modules", "user", "tags", "fingerprint"})  # bounded by their rules
 
 
 def normalize(event: dict, meta: dict) -> dict:
@@ -80,7 +81,7 @@ def normalize(event: dict, meta: dict) -> dict:
     tags(event, notes)
     fingerprint(event, notes)
     client_ip(event, meta, notes)
-    cap_depth(event, notes)
+    cap_depth(event, notes, bounded=BAGGED)
     if own:
         event["_meta"] = own
     else:

@@ -9,6 +9,7 @@ from .values import mapping, string, values_list
 MESSAGE, MESSAGE_ALLOWANCE = 8192, 200  # Relay's MaxChars::Message
 SYMBOL, SYMBOL_ALLOWANCE = 256, 20
 MAX_BREADCRUMBS = 100  # the newest are kept
+CRUMB_TEXT = (("type", 128), ("category", 128), ("message", MESSAGE))
 USER_TEXT = {"id": 128, "email": 75, "username": 128, "name": 128, "segment": 128}
 REQUEST_BAGS = {"data": LARGE, "query_string": SMALL, "cookies": MEDIUM, "headers": LARGE, "env": LARGE}
 CONTEXT = Bag(7, 8192)
@@ -77,10 +78,12 @@ def breadcrumbs(event: dict, notes: Notes) -> None:
             listed[index] = None
             notes.error((*path, index), "invalid_data", "expected a breadcrumb")
             continue
-        for key in ("type", "category"):
-            string(crumb, key, 128, notes, (*path, index))
-        string(crumb, "message", MESSAGE, notes, (*path, index), MESSAGE_ALLOWANCE)
-        if crumb.get("level") is not None and not (isinstance(crumb["level"], str) and crumb["level"] in LEVELS):
+        for key, limit in CRUMB_TEXT:
+            value = crumb.get(key)
+            if value is not None and (type(value) is not str or len(value) > limit):  # checked only then
+                string(crumb, key, limit, notes, (*path, index), MESSAGE_ALLOWANCE if key == "message" else 0)
+        level = crumb.get("level")
+        if level is not None and not (type(level) is str and level in LEVELS):
             del crumb["level"]
             notes.error((*path, index, "level"), "invalid_data", "not a level")
         if "data" in crumb:

@@ -15,6 +15,7 @@ MAX_FRAMES = 250  # Relay's hard limit: the oldest frames (the outermost calls) 
 FRAME_ALLOWANCE = 50  # frames past these lose vars, pre_context and post_context (the middle ones)
 SLIMMED = ("vars", "pre_context", "post_context")
 MAX_DEPTH = 24  # anything nested deeper in an event (no field of the protocol is) is removed
+BIG = 10**18  # a larger integer's text may be long
 NOT_STRUCTURE = bytes(set(range(256)) - set(b'"[]{}'))
 STEP = [0] * 256
 STEP[ord("[")] = STEP[ord("{")] = 1
@@ -57,12 +58,29 @@ def fits(value, limit: Bag) -> bool:
     """Whether ``value`` is surely within ``limit`` as it is, from its JSON alone: fewer lists and
     objects than levels allowed, and a third of the size (each value's estimate is at most three
     times its JSON)."""
-    if not isinstance(value, (dict, list, str)):
+    if type(value) is str:
+        return len(value) + 3 <= limit.size
+    if not isinstance(value, (dict, list)) or type(value) is dict and flat_and_small(value, limit.size):
         return True
     data = codec.dumps(value)
     if len(data) * 3 > limit.size:
         return False
     return data.count(b"{") + data.count(b"[") < limit.depth or nesting(data) < limit.depth
+
+
+def flat_and_small(value: dict, size: int) -> bool:
+    """Whether an object of short strings and numbers only is surely within ``size`` (the common
+    case of breadcrumb data, headers, a context), without serializing it."""
+    total = 3
+    for key, item in value.items():
+        kind = type(item)
+        if kind is str:
+            total += len(key) + len(item) + 6
+        elif kind is bool or item is None or kind is float or kind is int and -BIG < item < BIG:
+            total += len(key) + 32
+        else:
+            return False
+    return total <= size
 
 
 def nesting(data: bytes) -> int:
@@ -151,20 +169,23 @@ def slimmed(listed: list) -> list[int]:
     return system_out + app[app_half:len(app) - app_half]
 
 
-def cap_depth(event: dict, notes: Notes | None, limit: int = MAX_DEPTH) -> None:
+def cap_depth(event: dict, notes: Notes | None, limit: int = MAX_DEPTH, bounded=frozenset()) -> None:
     """Remove (in place) every list or object nested deeper than ``limit``, noting each in ``notes``
-    (or not, for ``_meta`` itself). Iterative: a hostile event may nest a thousand levels. Paths are
-    linked lists ``(key, parent)``, spelled out only for what is removed."""
-    if nesting(codec.dumps(event)) <= limit:
+    (or not, for ``_meta`` itself); the top-level keys ``bounded`` (and ``_meta``) are not looked
+    into. Iterative: a hostile event may nest a thousand levels. Paths are linked lists ``(key,
+    parent)``, spelled out only for what is removed."""
+    bounded = bounded | {"_meta"}
+    rest = {key: value for key, value in event.items()
+            if key not in bounded and (type(value) is dict or type(value) is list) and value}
+    if nesting(codec.dumps(rest)) <= limit:  # the common case, found at C speed
         return
-    stack = [(event, 0, None)]
+    stack = [(value, 1, (key, None)) for key, value in rest.items()]
     while stack:
         container, depth, where = stack.pop()
         items = container.items() if type(container) is dict else enumerate(container)
         if depth + 1 < limit:
             stack.extend((value, depth + 1, (key, where)) for key, value in items
-                         if (type(value) is dict or type(value) is list) and value
-                         and not (key == "_meta" and where is None))
+                         if (type(value) is dict or type(value) is list) and value)
             continue
         for key, value in [(k, v) for k, v in items if isinstance(v, (dict, list)) and v]:
             if isinstance(container, dict):
