@@ -285,3 +285,10 @@ def test_a_secret_inside_a_value_made_text_is_filtered_first():
     out = received({"extra": {"deep": deep}, "exception": {"values": [{"type": "E", "value": {"api_key": "k-123"}}]}})
     stored = codec.dumps(out)
     assert b"hunter2" not in stored and b"k-123" not in stored and b"[Filtered]" in stored
+
+
+def test_notes_stop_at_a_thousand_and_say_so():
+    out = received({**{f"mine_{i}": i for i in range(5000)}, "message": "tea"})
+    assert not any(k.startswith("mine_") for k in out)
+    assert len(out["_meta"]) == 1001
+    assert note(out) == {"err": [["invalid_data", {"reason": "more changes than the 1,000 noted"}]]}

@@ -5,16 +5,33 @@ A path into the event (keys, list indices as strings) leads to the same path in 
 (removed), start, end]``, ``len`` the original length (of a string, or the item count of a list
 or object), ``err`` the errors (``"invalid_data"`` or ``["invalid_data", {"reason": ...}]``).
 The SDK's own ``_meta`` is kept and added to; any part of it of the wrong shape is replaced.
+Past :data:`MAX_NOTES` notes (an event of a hundred thousand bad tags), one note on the event
+says so and the others are not written: ``_meta`` never outgrows the event.
 """
 
 LIMIT = "!limit"  # Relay's rule id for a value it trimmed
+MAX_NOTES = 1000
 
 
 class Notes:
     def __init__(self, meta: dict):
         self.meta = meta
+        self.written = 0
 
     def _annotation(self, path) -> dict:
+        """The ``""`` entry at ``path`` to write a note into (a throwaway one past the limit)."""
+        if self.written < MAX_NOTES:
+            self.written += 1
+            return self._node(path)
+        if self.written == MAX_NOTES:
+            self.written += 1
+            root = self._node(())
+            if not isinstance(root.get("err"), list):
+                root["err"] = []
+            root["err"].append(["invalid_data", {"reason": f"more changes than the {MAX_NOTES:,} noted"}])
+        return {}
+
+    def _node(self, path) -> dict:
         node = self.meta
         for segment in (*map(str, path), ""):
             child = node.get(segment)
