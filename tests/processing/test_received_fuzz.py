@@ -4,6 +4,7 @@ arbitrary bytes, arbitrary JSON trees, and real events with any part replaced by
 import json
 import time
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -94,3 +95,21 @@ def test_deep_nesting_is_cut_and_nesting_past_the_parsers_limit_a_value_error():
         [value] = value
     assert isinstance(value, str) and value.startswith("[[[[")
     assert isinstance(outcome(b'{"extra": {"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}}"), ValueError)
+
+
+QUARTER_MB = 1 << 18
+HOSTILE_SHAPES = {
+    "unknown keys": ({f"x{i}": i for i in range(QUARTER_MB // 10)}, 100_000),
+    "bad tags": ({"tags": [[i, i] for i in range(QUARTER_MB // 8)]}, QUARTER_MB),  # nulls, 1,000 notes
+    "breadcrumbs": ({"breadcrumbs": [{"message": "m", "data": {"a": 1}} for _ in range(QUARTER_MB // 30)]}, 10_000),
+    "frames": ({"exception": [{"type": "E", "stacktrace": {"frames": [{"vars": {"a": 1}}] * (QUARTER_MB // 20)}}]},
+               30_000),
+    "extra": ({"extra": {f"k{i}": "v" * 10 for i in range(QUARTER_MB // 16)}}, 300_000),
+}
+
+
+@pytest.mark.parametrize("shape", HOSTILE_SHAPES)
+def test_a_hostile_shape_is_stored_within_bounds(shape):
+    event, most = HOSTILE_SHAPES[shape]
+    record = outcome(codec.dumps(event))
+    assert len(record.payload) < most
