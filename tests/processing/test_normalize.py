@@ -292,3 +292,10 @@ def test_notes_stop_at_a_thousand_and_say_so():
     assert not any(k.startswith("mine_") for k in out)
     assert len(out["_meta"]) == 1001
     assert note(out) == {"err": [["invalid_data", {"reason": "more changes than the 1,000 noted"}]]}
+
+
+@pytest.mark.parametrize("setting", ["never", "sometimes", 1])
+def test_infer_ip_never_or_unknown_stores_no_address_even_for_auto(setting):
+    with override_settings(MINISENTRY_INGEST_STORE_IP=True):
+        out = received({"user": {"ip_address": "{{auto}}"}, "sdk": {"settings": {"infer_ip": setting}}})
+    assert "ip_address" not in out["user"]

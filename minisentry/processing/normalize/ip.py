@@ -1,8 +1,9 @@
 """The client's IP address, recorded only where the SDK asks for it and the site allows it.
 
-An SDK asks by sending ``{{auto}}`` as ``user.ip_address`` (or ``request.env.REMOTE_ADDR``), or
-``sdk.settings.infer_ip: "auto"`` (sentry-javascript 9 with ``sendDefaultPii``), as Relay's
-``normalize_ip_addresses`` reads them. With ``MINISENTRY_INGEST_STORE_IP`` (default False) the
+An SDK asks by sending ``sdk.settings.infer_ip: "auto"`` (sentry-javascript 9 with
+``sendDefaultPii``), or, without that setting (Relay's "legacy" mode), ``{{auto}}`` as
+``user.ip_address`` or ``request.env.REMOTE_ADDR``, as Relay's ``normalize_ip_addresses`` reads
+them; ``infer_ip: "never"`` (or any value Relay does not know) never asks. With ``MINISENTRY_INGEST_STORE_IP`` (default False) the
 endpoint's view of the address takes their place; otherwise ``{{auto}}`` is removed. Unlike Relay,
 an address is never inferred for a browser's or iOS event that did not ask (Relay's "legacy" rule).
 An ``ip_address`` that is no IP address is removed.
@@ -22,7 +23,9 @@ def client_ip(event: dict, meta: dict, notes: Notes) -> None:
     request = event.get("request")
     env = request.get("env") if isinstance(request, dict) else None
     env = env if isinstance(env, dict) else None
-    asked = (user or {}).get("ip_address") == AUTO or (env or {}).get("REMOTE_ADDR") == AUTO or infer_ip(event)
+    setting = infer_ip(event)
+    placeholder = (user or {}).get("ip_address") == AUTO or (env or {}).get("REMOTE_ADDR") == AUTO
+    asked = setting == "auto" or setting == "legacy" and placeholder
     address = meta.get("client_ip")
     allowed = asked and conf.get("INGEST_STORE_IP") is True and valid(address)
     if env is not None and env.get("REMOTE_ADDR") == AUTO:
@@ -36,10 +39,12 @@ def client_ip(event: dict, meta: dict, notes: Notes) -> None:
         replace(user, "ip_address", address if allowed else None, notes, ("user", "ip_address"))
 
 
-def infer_ip(event: dict) -> bool:
+def infer_ip(event: dict) -> str:
+    """Relay's ``AutoInferSetting``: ``"legacy"`` when not given, ``"never"`` when not understood."""
     sdk = event.get("sdk")
     settings = sdk.get("settings") if isinstance(sdk, dict) else None
-    return isinstance(settings, dict) and settings.get("infer_ip") == "auto"
+    given = settings.get("infer_ip", "legacy") if isinstance(settings, dict) else "legacy"
+    return given if given in ("auto", "never", "legacy") else "never"
 
 
 def replace(container: dict, key: str, address: str | None, notes: Notes, path) -> None:
