@@ -61,3 +61,12 @@ def test_the_hooks_events_are_stored_as_given(monkeypatch):
 def test_a_wrapped_payload_not_marked_untrusted_is_not_normalized(untrusted):
     record, stored = from_endpoint({"message": "tea", "my_key": 1}, untrusted=untrusted)
     assert stored["my_key"] == 1 and "_meta" not in stored
+
+
+def test_every_golden_event_from_the_endpoint_is_titled_and_grouped_as_from_the_hook():
+    from .test_prepare_once import golden
+
+    for event in golden():
+        hooked, (received_record, _) = prepare(dict(event)), from_endpoint(event)
+        same = ("hashes", "title", "culprit", "message", "level", "grouped_by", "transaction", "release")
+        assert {k: getattr(received_record, k) for k in same} == {k: getattr(hooked, k) for k in same}, event
