@@ -3,10 +3,11 @@
 An SDK asks by sending ``sdk.settings.infer_ip: "auto"`` (sentry-javascript 9 with
 ``sendDefaultPii``), or, without that setting (Relay's "legacy" mode), ``{{auto}}`` as
 ``user.ip_address`` or ``request.env.REMOTE_ADDR``, as Relay's ``normalize_ip_addresses`` reads
-them; ``infer_ip: "never"`` (or any value Relay does not know) never asks. With ``MINISENTRY_INGEST_STORE_IP`` (default False) the
-endpoint's view of the address takes their place; otherwise ``{{auto}}`` is removed. Unlike Relay,
-an address is never inferred for a browser's or iOS event that did not ask (Relay's "legacy" rule).
-An ``ip_address`` that is no IP address is removed.
+them; ``infer_ip: "never"`` (or any value Relay does not know) never asks. With
+``MINISENTRY_INGEST_STORE_IP`` (default False) the endpoint's view of the address takes their
+place; otherwise ``{{auto}}`` is removed. Unlike Relay, an address is never inferred for a
+browser's or iOS event that did not ask (Relay's "legacy" rule). An ``ip_address`` that is no IP
+address is removed.
 """
 
 import ipaddress
