@@ -28,7 +28,7 @@ KNOWN = frozenset({
     "time_spent", "logentry", "message", "logger", "modules", "platform", "timestamp", "start_timestamp",
     "received", "server_name", "release", "dist", "environment", "site", "user", "request", "contexts",
     "breadcrumbs", "exception", "stacktrace", "template", "threads", "tags", "extra", "debug_meta", "sdk",
-    "errors", "checksum", "csp", "hpkp", "expectct", "expectstaple", "nel", "spans", "measurements",
+    "errors", "checksum", "csp", "hpkp", "expectct", "expectstaple", "spans", "measurements",
     "breakdowns", "_meta",
 })
 # Relay's VALID_PLATFORMS; any other platform is "other".
@@ -45,7 +45,7 @@ TEXT_FIELDS = {
     "environment": (64, 0, False), "site": (256, 20, False), "checksum": (128, 0, False),
     "type": (128, 0, False), "version": (128, 0, False),
 }
-OBJECTS = ("debug_meta", "template", "csp", "hpkp", "expectct", "expectstaple", "nel", "measurements",
+OBJECTS = ("debug_meta", "template", "csp", "hpkp", "expectct", "expectstaple", "measurements",
            "breakdowns", "transaction_info")
 MAX_META_DEPTH = 40  # of the SDK's own ``_meta`` (its paths follow the event's)
 BAGGED = frozenset({"extra", "contexts", "modules", "user", "tags", "fingerprint"})  # bounded by their rules
