@@ -299,3 +299,7 @@ def test_infer_ip_never_or_unknown_stores_no_address_even_for_auto(setting):
     with override_settings(MINISENTRY_INGEST_STORE_IP=True):
         out = received({"user": {"ip_address": "{{auto}}"}, "sdk": {"settings": {"infer_ip": setting}}})
     assert "ip_address" not in out["user"]
+
+
+def test_an_environment_from_a_tag_is_cut_as_an_environment():
+    assert received({"tags": {"environment": "e" * 100}})["environment"] == "e" * 61 + "..."

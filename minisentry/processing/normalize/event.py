@@ -66,6 +66,7 @@ def normalize(event: dict, meta: dict) -> dict:
     identify(event, notes)
     normalize_times(event, received_at(meta), notes)
     level_and_platform(event, notes)
+    tags(event, notes)  # first: an environment tag may give the environment
     for key, (limit, allowance, lenient) in TEXT_FIELDS.items():
         string(event, key, limit, notes, (), allowance, lenient=lenient)
     for key in OBJECTS:
@@ -78,7 +79,6 @@ def normalize(event: dict, meta: dict) -> dict:
     extra(event, notes)
     user(event, notes)
     modules_and_sdk(event, notes)
-    tags(event, notes)
     fingerprint(event, notes)
     client_ip(event, meta, notes)
     cap_depth(event, notes, bounded=BAGGED)
