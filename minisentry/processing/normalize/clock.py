@@ -27,10 +27,14 @@ def received_at(meta: dict) -> datetime:
     return datetime.now(UTC)
 
 
-def max_past() -> timedelta:
+def oldest(received: datetime) -> datetime:
+    """The oldest time kept: the retention's, else Relay's 30 days, before ``received``."""
     retention = conf.get("RETENTION")
     days = retention.get("max_age_days") if isinstance(retention, dict) else None
-    return timedelta(days=days) if days else timedelta(seconds=MAX_SECS_IN_PAST)
+    try:
+        return received - (timedelta(days=days) if days else timedelta(seconds=MAX_SECS_IN_PAST))
+    except OverflowError:  # a retention of millennia
+        return datetime.min.replace(tzinfo=UTC)
 
 
 def normalize_times(event: dict, received: datetime, notes: Notes) -> None:
@@ -40,7 +44,7 @@ def normalize_times(event: dict, received: datetime, notes: Notes) -> None:
     kind = None
     if stamp is not None and stamp > received + timedelta(seconds=MAX_SECS_IN_FUTURE):
         kind = "future_timestamp"
-    elif stamp is not None and stamp < received - max_past():
+    elif stamp is not None and stamp < oldest(received):
         kind = "past_timestamp"
     if kind:
         drift = received - stamp
