@@ -55,6 +55,9 @@ DEFAULTS = {
     # token may make per minute (None: no limit).
     "ORGANIZATION": "site",
     "API_RATE_LIMIT": 600,
+    # Events from the ingest endpoint: record the sender's IP address where the SDK asks for it
+    # (``{{auto}}``, ``sdk.settings.infer_ip``); off, such a placeholder is removed.
+    "INGEST_STORE_IP": False,
 }
 
 

@@ -101,6 +101,7 @@ VALUES: dict[str, Rule] = {
     "COMPRESSION_LEVEL": integer(-131072, 22),  # zstd's fast (negative) levels to its maximum
     "ORGANIZATION": slug,
     "API_RATE_LIMIT": optional(integer(1)),
+    "INGEST_STORE_IP": boolean,
 }
 
 # Dict settings: {key: rule}, whether False turns it off (None always does), and the check's id.
