@@ -8,6 +8,7 @@ the dropped value was never scrubbed.
 """
 
 import logging
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from ..fields import LENGTH, Level, parse_time
 from ..fields import event_id as given_event_id
 from ..grouping import Grouping
 from ..grouping.cache import cached_grouping
-from . import codec, dictionaries, legacy, received, scrubbing
+from . import codec, dictionaries, legacy, received, scrubbing, security
 from .paths import ABSOLUTE, project_roots, relative
 from .users import user_key
 
@@ -81,6 +82,8 @@ def prepare(payload: bytes | dict, keep: Callable[[str], bool] | None = None) ->
     see ``scrubbing.survey``); otherwise it is parsed back, so that grouping, scrubbing and the
     index read exactly what is stored."""
     payload, meta = received.unwrap(payload)
+    if meta is not None and meta.get("item") == "security":  # a browser's raw report
+        payload = codec.dumps(security.report_event(codec.loads(payload), meta.get("received") or time.time()))
     record = _prepare(payload, keep)
     if meta is not None:
         record.project, record.meta = meta.get("project"), meta
