@@ -19,6 +19,7 @@ from ..fields import event_id as given_event_id
 from ..grouping import Grouping
 from ..grouping.cache import cached_grouping
 from . import codec, dictionaries, legacy, received, scrubbing, security
+from . import logentry as logentries
 from .paths import ABSOLUTE, project_roots, relative
 from .users import user_key
 
@@ -233,6 +234,8 @@ def message(event: dict) -> str:
     logentry = event.get("logentry")
     if isinstance(logentry, dict):
         formatted = logentry.get("formatted") or logentry.get("message")
+        if not logentry.get("formatted") and isinstance(formatted, str) and logentry.get("params"):
+            formatted = logentries.formatted(formatted, logentry["params"]) or formatted  # as Relay does
         if isinstance(formatted, str) and formatted:
             return formatted
     msg = event.get("message")
