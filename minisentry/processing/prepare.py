@@ -10,6 +10,7 @@ the hook's events are not.
 """
 
 import logging
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +20,8 @@ from ..fields import LENGTH, Level, parse_time
 from ..fields import event_id as given_event_id
 from ..grouping import Grouping
 from ..grouping.cache import cached_grouping
-from . import codec, dictionaries, legacy, received, scrubbing
+from . import codec, dictionaries, legacy, received, scrubbing, security
+from . import logentry as logentries
 from . import normalize as normalizing
 from .paths import ABSOLUTE, project_roots, relative
 from .users import user_key
@@ -84,6 +86,9 @@ def prepare(payload: bytes | dict, keep: Callable[[str], bool] | None = None) ->
     see ``scrubbing.survey``); otherwise it is parsed back, so that grouping, scrubbing and the
     index read exactly what is stored."""
     payload, meta = received.unwrap(payload)
+    if meta is not None and meta.get("item") == "security":  # a browser's raw report, made an event once
+        payload = codec.dumps(security.report_event(codec.loads(payload), meta.get("received") or time.time()))
+        meta = {**meta, "item": "event"}
     record = _prepare(payload, keep, meta if meta is not None and meta.get("untrusted") is True else None)
     if meta is not None:
         record.project, record.meta = meta.get("project"), meta
@@ -239,6 +244,8 @@ def message(event: dict) -> str:
     logentry = event.get("logentry")
     if isinstance(logentry, dict):
         formatted = logentry.get("formatted") or logentry.get("message")
+        if not logentry.get("formatted") and isinstance(formatted, str) and logentry.get("params"):
+            formatted = logentries.formatted(formatted, logentry["params"]) or formatted  # as Relay does
         if isinstance(formatted, str) and formatted:
             return formatted
     msg = event.get("message")
