@@ -1,9 +1,9 @@
 // A shop's checkout page as a browser sees it: @sentry/browser reports to the DSN in the page's
 // query string (?dsn=...), then three things go wrong: an error thrown twice from one code site
-// (one issue, two events), an unhandled promise rejection and a message. `?header=1` adds a
-// header of the site's own to the SDK's requests (transportOptions.headers), which makes each
-// POST a non-simple request: the browser sends a CORS preflight before it. When the SDK's queue
-// is flushed, the page's title says so.
+// (one issue, two events), an unhandled promise rejection and a message. The SDK's own POSTs
+// are "simple" requests (text/plain), which browsers send without a CORS preflight; `?header=1`
+// sends them as application/x-sentry-envelope (transportOptions.headers, as a site may), which
+// makes the browser ask first. When the SDK's queue is flushed, the page's title says so.
 import * as Sentry from "@sentry/browser";
 
 const params = new URLSearchParams(location.search);
@@ -11,7 +11,7 @@ Sentry.init({
     dsn: params.get("dsn"),
     release: "shop-web@1.4.2",
     environment: "production",
-    transportOptions: params.has("header") ? { headers: { "X-Shop-Client": "checkout" } } : {},
+    transportOptions: params.has("header") ? { headers: { "Content-Type": "application/x-sentry-envelope" } } : {},
 });
 
 function cartTotal(attempt) {
