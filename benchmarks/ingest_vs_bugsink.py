@@ -4,7 +4,7 @@
 process on a fresh server, gunicorn with ``--workers`` sync workers on 127.0.0.1:
 
 - ``minisentry-sqlite`` / ``minisentry-postgres``: the test project (``tests.server_app``: the site,
-  sentry-sdk with ``minisentry.store()``, the endpoint mounted at ``minisentry/``), SQLite or
+  sentry-sdk with ``minisentry.store()``; ``tests.ingest.urls``: the endpoint at ``minisentry/``), SQLite or
   PostgreSQL with filesystem blobs, ``MINISENTRY_STORM = None`` (every event stored, none only
   counted), a DSN from ``manage.py minisentry_dsn``; its normal page: the admin's login page.
 - ``bugsink``: Bugsink as its docs run it (``benchmarks/bugsink.py``: SQLite, snappea worker); its
@@ -34,6 +34,7 @@ import urllib.request
 from . import common
 
 SIDES = ("minisentry-sqlite", "minisentry-postgres", "bugsink")
+URLCONF = "tests.ingest.urls"  # the test site with the endpoint mounted as the README says
 
 
 def fetch(url: str) -> float:
@@ -103,13 +104,15 @@ def measure(dsn: str, page: str, count, args) -> dict:
 
 
 def minisentry_side(db: str, args) -> dict:
+    work = common.setup(db, "filesystem")
     from django.core.management import call_command
+    from django.test import override_settings
 
     from minisentry.models import Event
     from tests.servers import gunicorn
 
-    work = common.setup(db, "filesystem")
-    env = dict(os.environ, PYTHONPATH=str(common.ROOT), MINISENTRY_TEST_STORM="null",
+    override_settings(ROOT_URLCONF=URLCONF).enable()
+    env = dict(os.environ, PYTHONPATH=str(common.ROOT), MINISENTRY_TEST_STORM="null", MINISENTRY_TEST_URLCONF=URLCONF,
                MINISENTRY_TEST_SHUTDOWN_TIMEOUT="120", MINISENTRY_TEST_RETRY_DELAY="0.2")
     try:
         with gunicorn(env, work / "gunicorn.log", "-w", str(args.workers)) as server:
