@@ -28,8 +28,8 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
 import urllib.request
+from pathlib import Path
 
 from . import common
 
@@ -78,14 +78,32 @@ def until_stored(count, target: int, stall: float) -> tuple[int, float]:
     return rows, last
 
 
-def measure(dsn: str, page: str, count, args) -> dict:
-    """The warm-up, the idle page, the load with the page fetched meanwhile, until stored."""
+def cpu_seconds(roots: list[int]) -> float:
+    """CPU time (user + system) of the processes ``roots`` and their descendants, those that
+    exited included (their time is in their parent's)."""
+    parents, times = {}, {}
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # exited meanwhile
+            continue
+        parents[int(entry)], times[int(entry)] = int(fields[1]), sum(map(int, fields[11:15]))
+    tree = set(roots)
+    while grown := {pid for pid, parent in parents.items() if parent in tree} - tree:
+        tree |= grown
+    return sum(times.get(pid, 0) for pid in tree) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(dsn: str, page: str, count, roots: list[int], args) -> dict:
+    """The warm-up, the idle page, the load with the page fetched meanwhile, until stored; the
+    CPU time the server's processes (``roots`` and their children) spent per stored event."""
     base = count()
     warm = load(dsn, args.warm_up, args)
     until_stored(count, base + warm["accepted"], args.stall)
-    idle = []
+    idle, cpu = [], cpu_seconds(roots)
     paced(page, args.page_gap_ms / 1000, threading.Event(), idle, args.page_requests)
-    base = count()
+    page_cpu = (cpu_seconds(roots) - cpu) / len(idle)  # the server's CPU time per page (and its idling)
+    base, cpu = count(), cpu_seconds(roots)
     busy, stop = [], threading.Event()
     prober = threading.Thread(target=paced, args=(page, args.page_gap_ms / 1000, stop, busy))
     prober.start()
@@ -95,6 +113,9 @@ def measure(dsn: str, page: str, count, args) -> dict:
     finally:
         stop.set()
         prober.join()
+    # the pages fetched meanwhile left out, at their idle cost
+    result["server_cpu_ms_per_event"] = (cpu_seconds(roots) - cpu - page_cpu * len(busy)) * 1000 / max(1, rows - base)
+    result["page_cpu_ms"] = page_cpu * 1000
     result["stored"] = rows - base
     result["store_seconds"] = last - result["started"]
     result["stored_per_s"] = result["stored"] / result["store_seconds"]
@@ -120,7 +141,8 @@ def minisentry_side(db: str, args) -> dict:
             call_command("minisentry_dsn", "--base-url", f"http://127.0.0.1:{server.port}", stdout=out)
             dsn = out.getvalue().strip().splitlines()[-1]
             try:
-                return measure(dsn, f"http://127.0.0.1:{server.port}/admin/login/", Event.objects.count, args)
+                return measure(dsn, f"http://127.0.0.1:{server.port}/admin/login/", Event.objects.count,
+                               [server.process.pid], args)
             except Exception:
                 print(server.log.read_text()[-3000:], file=sys.stderr)
                 raise
@@ -131,7 +153,6 @@ def minisentry_side(db: str, args) -> dict:
 def bugsink_side(args) -> dict:
     import shutil
     import tempfile
-    from pathlib import Path
 
     from tests.conftest import free_port
 
@@ -143,7 +164,8 @@ def bugsink_side(args) -> dict:
     bugsink.start(work / "bugsink.log")
     try:
         wait_for_port(port)
-        return measure(bugsink.dsn, f"http://127.0.0.1:{port}/accounts/login/", bugsink.stored, args)
+        return measure(bugsink.dsn, f"http://127.0.0.1:{port}/accounts/login/", bugsink.stored,
+                       [process.pid for process in bugsink.processes], args)
     except Exception:
         print((work / "bugsink.log").read_text()[-3000:], file=sys.stderr)
         raise
@@ -184,6 +206,8 @@ def main() -> None:
         for name, figures in sides.items():
             if name != "bugsink":
                 figures["vs_bugsink"] = figures["stored_per_s"] / sides["bugsink"]["stored_per_s"]
+                figures["cpu_vs_bugsink"] = (sides["bugsink"]["server_cpu_ms_per_event"]
+                                             / figures["server_cpu_ms_per_event"])
     common.emit(result)
 
 
