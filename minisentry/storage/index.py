@@ -25,7 +25,7 @@ from django.db.models import F, Model
 from ..fields import id_to_db, time_to_db
 from ..models import Counter, Event, Issue, IssueHourlyCount, IssueTag, SampledEvent
 from ..processing.prepare import EventRecord
-from .issues import db_value, resolve_issues, update_issues
+from .issues import db_value, hold_grouping, resolve_issues, update_issues
 from .projects import project_of
 
 MAX_PARAMS = 30_000  # per statement: SQLite allows 32,766, PostgreSQL 65,535
@@ -49,7 +49,7 @@ def write_transaction(using: str):
 
 _EVENT_COLUMNS = ("event_id", "issue_id", "timestamp", "level", "environment", "release", "server_name",
                   "transaction", "user", "message", "handled", "backend", "segment_id", "blob_offset", "blob_size",
-                  "raw_size")
+                  "raw_size", "grouping_hash")
 
 
 def insert(connection, model: type[Model], columns: Sequence[str], rows: list[tuple], suffix: str = "") -> None:
@@ -133,6 +133,7 @@ def store(records: Sequence[EventRecord], backend: str, segment: Model | None = 
     """
     using = database()
     with write_transaction(using) as connection:
+        hold_grouping(connection)
         known = known_event_ids((r.event_id for r in records), using)
         fresh = {}
         for record in records:
@@ -209,7 +210,7 @@ def _insert_events(connection, records: list[EventRecord], issue_of: dict, backe
     rows = [
         (to_id(r.event_id), issue_of[r.event_id], to_time(r.timestamp), r.level, r.environment, r.release,
          r.server_name, r.transaction, r.user, r.event_message, r.handled, kind, segment_id,
-         offsets.get(r.event_id), len(r.blob), len(r.payload))
+         offsets.get(r.event_id), len(r.blob), len(r.payload), r.hashes[0])
         for r in records
     ]
     if not copy(connection, Event, _EVENT_COLUMNS, rows):
