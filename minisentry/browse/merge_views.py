@@ -59,7 +59,7 @@ def hashes_page(request, frame: Frame, notify, pk: int, render_page):
 
 
 @protected
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @staff_view(CHANGE)
 def issue_merge(request):
     def render_page(context):
@@ -69,7 +69,7 @@ def issue_merge(request):
 
 
 @protected
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @staff_view(VIEW)
 @follow_merged(DJANGO_ADMIN, "issue_hashes")
 def issue_hashes(request, pk: int):
