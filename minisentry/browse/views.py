@@ -263,8 +263,8 @@ def act_on_issues(request, frame: Frame, notify, confirm_delete):
         notify.warning(request, _("Select issues and an action."))
         return redirect(back_url(request, frame))
     if action == "merge":  # its confirmation page (browse.merge_views)
-        return redirect(frame.url("issue_merge") + "?" + urlencode({"issue": ids, "next": back_url(request, frame)},
-                                                                  doseq=True))
+        query = urlencode({"issue": ids, "next": back_url(request, frame)}, doseq=True)
+        return redirect(f"{frame.url('issue_merge')}?{query}")
     if action != "delete":
         done = change_status(issues, action)
         notify.success(request, ngettext("%(n)d issue updated.", "%(n)d issues updated.", done) % {"n": done})

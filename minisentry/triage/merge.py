@@ -13,7 +13,15 @@ from collections.abc import Iterable
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from ..models import Activity, Event, Issue, IssueHash, IssueHourlyCount, IssueTag, MergedIssue
+from ..models import (
+    Activity,
+    Event,
+    Issue,
+    IssueHash,
+    IssueHourlyCount,
+    IssueTag,
+    MergedIssue,
+)
 from ..storage.index import database, hour, upsert_add, write_transaction
 from ..storage.issues import DESCRIPTIVE, hold_grouping
 from .hashes import describe, event_tags
@@ -117,7 +125,8 @@ def unmerge(issue: Issue, hashes: Iterable[str], user) -> Issue:
             raise MergeRefused(_("Keep at least one hash on the issue."))
         events = list(_grouped_by(using, source.pk, hashes))
         if not events:
-            raise MergeRefused(_("No stored event of this issue was grouped by these hashes first: nothing would move."))
+            raise MergeRefused(_("No stored event of this issue was grouped by these hashes first: "
+                                 "nothing would move."))
         oldest = min(events, key=lambda event: (event.timestamp, event.pk))
         newest = max(events, key=lambda event: (event.timestamp, event.pk))
         if source.fingerprint in hashes:  # an issue's fingerprint is one of its own hashes

@@ -7,7 +7,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.db.models import Sum
 
-from minisentry.models import Activity, Event, Issue, IssueHash, IssueHourlyCount, IssueTag, MergedIssue, Project
+from minisentry.models import (
+    Activity,
+    Event,
+    Issue,
+    IssueHash,
+    IssueHourlyCount,
+    IssueTag,
+    MergedIssue,
+    Project,
+)
 from minisentry.processing.legacy import modernized
 from minisentry.processing.prepare import tags
 from minisentry.storage.index import hour
@@ -40,8 +49,8 @@ def stored_counts(issue: Issue) -> dict:
     return {
         "events": issue.event_count,
         "hours": Counter(dict(IssueHourlyCount.objects.filter(issue=issue).values_list("hour", "count"))),
-        "tags": Counter({(k, v): n for k, v, n in IssueTag.objects.filter(issue=issue).values_list("key", "value",
-                                                                                                      "count")}),
+        "tags": Counter({(k, v): n for k, v, n in
+                         IssueTag.objects.filter(issue=issue).values_list("key", "value", "count")}),
         "users": issue.user_count, "first_seen": issue.first_seen, "last_seen": issue.last_seen,
     }
 
