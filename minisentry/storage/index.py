@@ -4,7 +4,8 @@ One statement per table per batch: the events by ``COPY`` (PostgreSQL with psyco
 multi-row ``INSERT``; tag and hourly counts by one multi-row ``INSERT … ON CONFLICT DO UPDATE``
 each; every issue's counters by one ``UPDATE … FROM`` a ``VALUES`` list. Counts change only by
 atomic SQL, the batch's issue rows are locked first in id order (so writers never deadlock) and new
-issues are created under a lock, so many writer processes can share one database exactly.
+issues are created under a lock, so many writer processes can share one database exactly. Each
+transaction shares the grouping lock (``issues.hold_grouping``), which a merge takes alone.
 
 Sampled-out records (an error storm, see ``pipeline.storm``) count on their issue like the others
 but get no row: they add to ``Issue.sampled_out`` and to the ``sampled_out`` counter, and their ids
