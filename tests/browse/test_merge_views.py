@@ -45,6 +45,7 @@ def test_merge_from_the_list_asks_naming_the_survivor_then_merges(pair):
     assert "Merge these issues?" in page and "stock of tea is low" in page
     assert f"<strong>{big.title}</strong>" in page and "kept" in page
     assert Issue.objects.count() == 2  # only asked
+    assert "no-store" in confirm["Cache-Control"] and "frame-ancestors 'none'" in confirm["Content-Security-Policy"]
     done = client.post(url("issue_merge"), {"issue": [small.pk, big.pk]}, follow=True)
     assert done.redirect_chain == [(url("issue_detail", big.pk), 302)]
     assert "2 issues merged into this one." in done.content.decode()
