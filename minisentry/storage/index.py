@@ -24,7 +24,15 @@ from django.db.models import F, Model
 from django.utils import timezone
 
 from ..fields import id_to_db, time_to_db
-from ..models import Counter, Event, Issue, IssueHourlyCount, IssueTag, Release, SampledEvent
+from ..models import (
+    Counter,
+    Event,
+    Issue,
+    IssueHourlyCount,
+    IssueTag,
+    Release,
+    SampledEvent,
+)
 from ..processing.prepare import EventRecord
 from .comeback import come_back
 from .history import add_activity
