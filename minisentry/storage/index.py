@@ -179,8 +179,9 @@ def store(records: Sequence[EventRecord], backend: str, segment: Model | None = 
         for issue_id in result.new_issues:
             result.first_events[issue_id] = min(by_issue[issue_id], key=lambda r: r.timestamp).event_id
         result.first_events.update((issue_id, record.event_id) for issue_id, record in reopened.items())
-        add_activity(using, ((issue_id, "regressed", {"event_id": record.event_id, "release": record.release})
-                             for issue_id, record in reopened.items()))
+        if reopened:
+            add_activity(using, ((issue_id, "regressed", {"event_id": record.event_id, "release": record.release})
+                                 for issue_id, record in reopened.items()))
         tags, hours = defaultdict(int), defaultdict(int)
         for record in records:
             issue_id = issue_of[record.event_id]
@@ -201,13 +202,15 @@ def record_releases(connection, records: list[EventRecord], projects: dict[str, 
     """Note the releases of the batch not seen before, first seen at their earliest event (or now, if
     that is in the future): what orders releases that are not semver (``storage.releases``)."""
     first = {}
-    now = timezone.now()
     for record in records:
         if record.release:
             key = (projects[record.event_id], record.release)
-            first[key] = min(first.get(key, now), record.timestamp)
+            if key not in first or record.timestamp < first[key]:
+                first[key] = record.timestamp
     if not first:
         return
+    now = timezone.now()
+    first = {key: min(moment, now) for key, moment in first.items()}
     if connection.vendor in ("sqlite", "postgresql"):
         quote = connection.ops.quote_name
         rows = [(project, version, db_value(connection, moment))
