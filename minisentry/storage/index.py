@@ -4,7 +4,9 @@ One statement per table per batch: the events by ``COPY`` (PostgreSQL with psyco
 multi-row ``INSERT``; tag and hourly counts by one multi-row ``INSERT … ON CONFLICT DO UPDATE``
 each; every issue's counters by one ``UPDATE … FROM`` a ``VALUES`` list. Counts change only by
 atomic SQL, the batch's issue rows are locked first in id order (so writers never deadlock) and new
-issues are created under a lock, so many writer processes can share one database exactly.
+issues are created under a lock, so many writer processes can share one database exactly. Under
+those locks the writer also decides which resolved issues reopen (``issues.reopeners``: resolutions
+in a release) and, once every count is written, which ignored ones come back (``comeback``).
 
 Sampled-out records (an error storm, see ``pipeline.storm``) count on their issue like the others
 but get no row: they add to ``Issue.sampled_out`` and to the ``sampled_out`` counter, and their ids
@@ -133,7 +135,6 @@ class Stored:
     regressions: list[int] = field(default_factory=list)  # resolved issues the batch reopened
     sampled_out: int = 0  # events counted without a row (an error storm)
     first_events: dict[int, str] = field(default_factory=dict)  # new or reopened issue -> its batch's first event
-    came_back: list[int] = field(default_factory=list)  # ignored issues whose condition the batch met
 
 
 def store(records: Sequence[EventRecord], backend: str, segment: Model | None = None,
@@ -192,7 +193,7 @@ def store(records: Sequence[EventRecord], backend: str, segment: Model | None = 
         upsert_add(connection, IssueHourlyCount, ("issue_id", "hour"), "count", hours)
         _count_users(connection, sorted({issue_id for issue_id, key, _ in tags if key == "user"}))
         if ignored:  # every count is up to date: the ignored issues whose condition is met come back
-            result.came_back = come_back(using, ignored, timezone.now())
+            come_back(using, ignored, timezone.now())
         if result.sampled_out:
             upsert_add(connection, Counter, ("name",), "value", {("sampled_out",): result.sampled_out})
     return result

@@ -34,7 +34,7 @@ def resolve(issues: QuerySet, user=None, in_release: str | None = None) -> int:
     event from it or a newer one reopens it, older ones do not). Returns how many."""
     using, now = issues.db, timezone.now()
     resolved_in = "" if not in_release else "next_release" if in_release == NEXT else "release"
-    with transaction.atomic(using=using):
+    with write_transaction(using):
         rows = _locked(issues)
         release_of = {}
         for project_id in {project for _, project in rows}:
@@ -64,7 +64,7 @@ def ignore(issues: QuerySet, user=None, *, until: datetime | None = None, events
     using = issues.db
     condition = {k: v for k, v in (("until", until), ("events", events), ("users", users), ("rate", rate))
                  if v is not None}
-    with transaction.atomic(using=using):
+    with write_transaction(using):
         rows = _locked(issues)
         Issue.objects.using(using).filter(pk__in=[pk for pk, _ in rows]).update(
             status=Issue.Status.IGNORED, ignore_until=until, ignore_rate=rate, **NOT_RESOLVED,
@@ -79,7 +79,7 @@ def ignore(issues: QuerySet, user=None, *, until: datetime | None = None, events
 def unresolve(issues: QuerySet, user=None) -> int:
     """Unresolve ``issues`` (resolved or ignored), clearing their conditions and regression mark."""
     using = issues.db
-    with transaction.atomic(using=using):
+    with write_transaction(using):
         rows = _locked(issues)
         Issue.objects.using(using).filter(pk__in=[pk for pk, _ in rows]).update(
             status=Issue.Status.UNRESOLVED, is_regression=False, **NOT_RESOLVED, **CLEARED)
