@@ -76,3 +76,13 @@ def test_viewers_may_not_use_the_conditions(issue):
         302, 403)
     assert Issue.objects.get().status == "unresolved" and not Activity.objects.exists()
     assert "Ignore until…" not in viewer.get(url("issue_detail", issue.pk)).content.decode()
+
+
+@pytest.mark.browser
+def test_the_ignore_menu_in_chromium(wagtail_page, issue):
+    from ...triage.test_conditions_browser import ignore_until_three_more
+
+    page = wagtail_page("light")
+    page.goto(page.url.split("/cms/")[0] + url("issue_detail", issue.pk))
+    ignore_until_three_more(page)
+    assert "Ignored until 3 more events (12 of 15)" in page.inner_text(".ms-condition")
