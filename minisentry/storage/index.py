@@ -5,7 +5,9 @@ multi-row ``INSERT``; tag and hourly counts by one multi-row ``INSERT … ON CON
 each; every issue's counters by one ``UPDATE … FROM`` a ``VALUES`` list. Counts change only by
 atomic SQL, the batch's issue rows are locked first in id order (so writers never deadlock) and new
 issues are created under a lock, so many writer processes can share one database exactly. Each
-transaction shares the grouping lock (``issues.hold_grouping``), which a merge takes alone.
+transaction shares the grouping lock (``issues.hold_grouping``), which a merge takes alone. Under
+those locks the writer also decides which resolved issues reopen (``issues.reopeners``: resolutions
+in a release) and, once every count is written, which ignored ones come back (``comeback``).
 
 Sampled-out records (an error storm, see ``pipeline.storm``) count on their issue like the others
 but get no row: they add to ``Issue.sampled_out`` and to the ``sampled_out`` counter, and their ids
@@ -22,10 +24,21 @@ from datetime import datetime
 
 from django.db import connections, router, transaction
 from django.db.models import F, Model
+from django.utils import timezone
 
 from ..fields import id_to_db, time_to_db
-from ..models import Counter, Event, Issue, IssueHourlyCount, IssueTag, SampledEvent
+from ..models import (
+    Counter,
+    Event,
+    Issue,
+    IssueHourlyCount,
+    IssueTag,
+    Release,
+    SampledEvent,
+)
 from ..processing.prepare import EventRecord
+from .comeback import come_back
+from .history import add_activity
 from .issues import db_value, hold_grouping, resolve_issues, update_issues
 from .projects import project_of
 
@@ -163,9 +176,15 @@ def store(records: Sequence[EventRecord], backend: str, segment: Model | None = 
         by_issue = defaultdict(list)
         for record in records:
             by_issue[issue_of[record.event_id]].append(record)
-        result.regressions = update_issues(connection, by_issue)
-        for issue_id in (*result.new_issues, *result.regressions):
+        record_releases(connection, records, projects)
+        reopened, ignored = update_issues(connection, by_issue)
+        result.regressions = list(reopened)
+        for issue_id in result.new_issues:
             result.first_events[issue_id] = min(by_issue[issue_id], key=lambda r: r.timestamp).event_id
+        result.first_events.update((issue_id, record.event_id) for issue_id, record in reopened.items())
+        if reopened:
+            add_activity(using, ((issue_id, "regressed", {"event_id": record.event_id, "release": record.release})
+                                 for issue_id, record in reopened.items()))
         tags, hours = defaultdict(int), defaultdict(int)
         for record in records:
             issue_id = issue_of[record.event_id]
@@ -175,9 +194,35 @@ def store(records: Sequence[EventRecord], backend: str, segment: Model | None = 
         upsert_add(connection, IssueTag, ("issue_id", "key", "value"), "count", tags)
         upsert_add(connection, IssueHourlyCount, ("issue_id", "hour"), "count", hours)
         _count_users(connection, sorted({issue_id for issue_id, key, _ in tags if key == "user"}))
+        if ignored:  # every count is up to date: the ignored issues whose condition is met come back
+            come_back(using, ignored, timezone.now())
         if result.sampled_out:
             upsert_add(connection, Counter, ("name",), "value", {("sampled_out",): result.sampled_out})
     return result
+
+
+def record_releases(connection, records: list[EventRecord], projects: dict[str, int]) -> None:
+    """Note the releases of the batch not seen before, first seen at their earliest event (or now, if
+    that is in the future): what orders releases that are not semver (``storage.releases``)."""
+    first = {}
+    for record in records:
+        if record.release:
+            key = (projects[record.event_id], record.release)
+            if key not in first or record.timestamp < first[key]:
+                first[key] = record.timestamp
+    if not first:
+        return
+    now = timezone.now()
+    first = {key: min(moment, now) for key, moment in first.items()}
+    if connection.vendor in ("sqlite", "postgresql"):
+        quote = connection.ops.quote_name
+        rows = [(project, version, db_value(connection, moment))
+                for (project, version), moment in sorted(first.items())]
+        insert(connection, Release, ("project_id", "version", "first_seen"), rows,
+               f" ON CONFLICT ({quote('project_id')}, {quote('version')}) DO NOTHING")
+        return
+    Release.objects.using(connection.alias).bulk_create(
+        (Release(project_id=p, version=v, first_seen=t) for (p, v), t in first.items()), ignore_conflicts=True)
 
 
 def count_once(connection, records: list[EventRecord]) -> set[str]:

@@ -1,1 +1,2 @@
-"""Triage actions shared by both browse frames and the API: each change writes its Activity rows."""
+"""Actions on issues that both frames and the API share (status with conditions, assignment, notes,
+merge); each change writes its Activity rows."""
