@@ -25,7 +25,7 @@ from django.db.models import F, Model
 from ..fields import id_to_db, time_to_db
 from ..models import Counter, Event, Issue, IssueHourlyCount, IssueTag, SampledEvent
 from ..processing.prepare import EventRecord
-from .issues import db_value, resolve_issues, update_issues
+from .issues import db_value, record_regressions, resolve_issues, update_issues
 from .projects import project_of
 
 MAX_PARAMS = 30_000  # per statement: SQLite allows 32,766, PostgreSQL 65,535
@@ -164,6 +164,7 @@ def store(records: Sequence[EventRecord], backend: str, segment: Model | None = 
         result.regressions = update_issues(connection, by_issue)
         for issue_id in (*result.new_issues, *result.regressions):
             result.first_events[issue_id] = min(by_issue[issue_id], key=lambda r: r.timestamp).event_id
+        record_regressions(connection, result.regressions, by_issue)
         tags, hours = defaultdict(int), defaultdict(int)
         for record in records:
             issue_id = issue_of[record.event_id]

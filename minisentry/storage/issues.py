@@ -7,7 +7,7 @@ from datetime import datetime
 from django.db.models import Case, F, Value, When
 from django.db.models.functions import Greatest, Least
 
-from ..models import Issue, IssueHash
+from ..models import Activity, Issue, IssueHash
 from ..processing.prepare import EventRecord
 
 # Any constant works: it names the advisory lock that serialises issue creation on PostgreSQL.
@@ -163,4 +163,16 @@ def _update_generic(using: str, row: tuple) -> None:
         resolved_at=when(resolved, None, "resolved_at"), regressed_at=when(resolved, regressed_at, "regressed_at"),
         regressed_release=when(resolved, regressed_release, "regressed_release"),
         **{name: when({"last_seen__lte": newest}, value, name) for name, value in zip(DESCRIPTIVE, descriptive)},
+    )
+
+
+def record_regressions(connection, issue_ids: list[int], by_issue: dict[int, list[EventRecord]]) -> None:
+    """A ``regressed`` activity row for each reopened issue, naming the event that reopened it (the
+    batch's earliest of the issue) and its release: one ``INSERT`` for the batch."""
+    if not issue_ids:
+        return
+    Activity.objects.using(connection.alias).bulk_create(
+        Activity(issue_id=issue_id, kind=Activity.Kind.REGRESSED,
+                 data={"event_id": first.event_id, "release": first.release})
+        for issue_id in issue_ids for first in [min(by_issue[issue_id], key=_time)]
     )
