@@ -10,6 +10,7 @@ from wagtail.admin.menu import MenuItem
 from minisentry.browse import queries
 
 from . import urls
+from .assign_action import AssignBulkAction
 from .bulk_actions import BULK_ACTIONS
 from .views import policy
 
@@ -47,5 +48,5 @@ def register_permissions():
     )
 
 
-for action in BULK_ACTIONS:
+for action in [*BULK_ACTIONS, AssignBulkAction]:
     hooks.register("register_bulk_action", action)
