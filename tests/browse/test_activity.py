@@ -121,7 +121,8 @@ def test_list_filters_and_bulk_assigns(changer):
     mine, theirs, nobodys = (issue_of(e) for e in (message_event("a"), message_event("b"), message_event("c"))
                              if store(e))
     client = login(changer)
-    response = client.post(url("issues_assign"), {"issue": [mine.pk], "assignee": changer.pk, "next": url("issue_list")})
+    response = client.post(url("issues_assign"),
+                           {"issue": [mine.pk], "assignee": changer.pk, "next": url("issue_list")})
     assert response["Location"] == url("issue_list")
     other = make_user("other", "view_issue")
     client.post(url("issues_assign"), {"issue": [theirs.pk], "assignee": other.pk})

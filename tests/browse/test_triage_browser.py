@@ -1,0 +1,45 @@
+"""Issue #21's acceptance in Chromium, Django-admin frame: assign, add a note, see the issue's
+activity; screenshots of the issue page at 1400 and 390 px, light and dark."""
+
+import pytest
+
+from minisentry.models import Issue
+
+from ..conftest import shoot
+from ..screens import DESKTOP, PHONE, no_horizontal_overflow
+from ..uihelpers import exception_event, issue_of, message_event, store
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
+NOTE = "Checked the price table:\nTEA has no price since the import.\n<b>not bold</b>"
+
+
+def test_assign_note_and_regression_in_the_activity(open_page):
+    error = exception_event()
+    store(error, message_event("TEA"))
+    issue = issue_of(error)
+    page = open_page()
+    page.click("text=ValueError: cart total is not a number")
+    page.select_option("#ms-assignee", label="boss")
+    with page.expect_navigation():
+        page.click(".ms-assign button")
+    assert "boss assigned the issue to boss" in page.inner_text("#activity")
+    page.fill(".ms-note-form textarea", NOTE)
+    with page.expect_navigation():
+        page.click("text=Add note")
+    assert page.inner_text(".ms-note-text") == NOTE
+    assert page.locator(".ms-note-text b").count() == 0
+
+    Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.RESOLVED)
+    store(exception_event(release="shop@2.1"))
+    page.reload()
+    entries = page.locator(".ms-activity-line").all_inner_texts()
+    assert entries[0].startswith("Regressed: ") and "(release shop@2.1)" in entries[0]
+    assert entries[1].startswith("boss added a note") and entries[2].startswith("boss assigned the issue to boss")
+    assert entries[-1].startswith("First seen")
+    for scheme in ("light", "dark"):
+        page = open_page(scheme)
+        for size in (DESKTOP, PHONE):
+            page.set_viewport_size(size)
+            page.goto(page.url.split("/admin/")[0] + f"/admin/_minisentry/issues/{issue.pk}/")
+            no_horizontal_overflow(page)
+            shoot(page, f"django-activity-{size['width']}-{scheme}")
