@@ -7,8 +7,8 @@ so every process shares it), ``timeout`` (seconds, for the SMTP connection and t
 ``base_url`` (for links); ``levels``, ``environments`` and ``projects`` (slugs) keep alerts to
 issues of those (empty: any); ``notify_assignee`` e-mails an issue's assignee when it regresses
 (beside ``emails``, under the same filters and rate limit). A receiver only queues the alert, with
-the settings of the moment; the outbox's thread claims the rate limit and reads the issue (``load``), then e-mails (one SMTP
-connection per batch of alerts) and posts (``send``). Failures are logged on the ``minisentry``
+the settings of the moment; the outbox's thread claims the rate limit and reads the issue
+(``load``), then e-mails (one SMTP connection per batch of alerts) and posts (``send``). Failures are logged on the ``minisentry``
 logger and counted (``alerts_failed``); none reaches the writer.
 
 An alert about rows the storing thread has not committed (a store inside a test's transaction,
