@@ -8,8 +8,8 @@ so every process shares it), ``timeout`` (seconds, for the SMTP connection and t
 issues of those (empty: any); ``notify_assignee`` e-mails an issue's assignee when it regresses
 (beside ``emails``, under the same filters and rate limit). A receiver only queues the alert, with
 the settings of the moment; the outbox's thread claims the rate limit and reads the issue
-(``load``), then e-mails (one SMTP connection per batch of alerts) and posts (``send``). Failures are logged on the ``minisentry``
-logger and counted (``alerts_failed``); none reaches the writer.
+(``load``), then e-mails (one SMTP connection per batch of alerts) and posts (``send``). Failures
+are logged on the ``minisentry`` logger and counted (``alerts_failed``); none reaches the writer.
 
 An alert about rows the storing thread has not committed (a store inside a test's transaction,
 see ``minisentry.testing``) is sent from that thread: no other thread could read them.
