@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from ..models import Issue
 from ..triage import assign, notes
 from .frames import DJANGO_ADMIN, Frame
-from .views import CHANGE, VIEW, bad_ids, back_url, protected, staff_view
+from .views import CHANGE, VIEW, back_url, bad_ids, protected, staff_view
 
 
 def issue_page(request, frame: Frame, pk: int) -> str:

@@ -25,7 +25,12 @@ from ..backends import BlobMissing, InvalidBackendError
 from ..models import Event, Issue, Level
 from ..ops.deletion import delete_issues
 from . import frequency, queries, raw_json
-from .activity import activity_context, assignee_choices, filter_assigned, with_assignees
+from .activity import (
+    activity_context,
+    assignee_choices,
+    filter_assigned,
+    with_assignees,
+)
 from .event_list import events_context
 from .frames import DJANGO_ADMIN, Frame
 from .interfaces import frame_order, present_event, remember_frame_order
