@@ -2,10 +2,14 @@
 be given to, the history (``triage.history``) with each entry described, and the issue list's
 assignee column and filter."""
 
+from datetime import datetime
+
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..models import Activity, Issue
 from ..triage import notes
@@ -58,26 +62,70 @@ def describe(entry: Activity, frame: Frame) -> str:
         return format_html(_("Regressed: {event} came after it was resolved"), event=event)
     if kind == Activity.Kind.NOTE:
         return format_html(_("{who} added a note"), who=who)
+    if kind in (Activity.Kind.MERGED, Activity.Kind.UNMERGED):
+        return regrouped(entry, data, who, frame)
     verbs = {
         Activity.Kind.RESOLVED: _("{who} resolved the issue"),
         Activity.Kind.UNRESOLVED: _("{who} unresolved the issue"),
         Activity.Kind.IGNORED: _("{who} ignored the issue"),
         Activity.Kind.CAME_BACK: _("The issue came back"),
-        Activity.Kind.MERGED: _("{who} merged issues into this one"),
-        Activity.Kind.UNMERGED: _("{who} split events off this issue"),
     }
     line = format_html(verbs.get(kind, _("{who}: {kind}")), who=who, kind=kind)
-    if detail := condition(data):
-        line = format_html("{}: {}", line, detail)
+    if detail := condition(kind, data):
+        line = format_html("{}: {}" if kind == Activity.Kind.CAME_BACK else "{} {}", line, detail)
     return line
 
 
-def condition(data: dict) -> str:
-    """The entry's condition or reason, as its writer put it (``reason``, else ``condition``), if any."""
-    for key in ("reason", "condition", "description"):
-        if isinstance(data.get(key), str) and data[key]:
-            return data[key]
+def condition(kind: str, data: dict) -> str:
+    """The condition of a resolve or an ignore, or why an ignored issue came back, in words."""
+    if kind == Activity.Kind.RESOLVED:
+        if data.get("in") == "next_release":
+            return _("in the next release (after %(release)s)") % {"release": data.get("release", "")}
+        if data.get("in") == "release":
+            return _("in release %(release)s") % {"release": data.get("release", "")}
+        return ""
+    if kind == Activity.Kind.IGNORED:
+        parts = [_("until %(when)s") % {"when": when(data["until"])}] if data.get("until") else []
+        parts += [text % {"n": data[key]} for key, text in (
+            ("events", _("until %(n)s more events")), ("users", _("until %(n)s more users")),
+            ("rate", _("until more than %(n)s events in an hour"))) if data.get(key) is not None]
+        return _(" or ").join(parts) or _("forever")
+    if kind == Activity.Kind.CAME_BACK:
+        reasons = {
+            "until": _("its ignore period ended (%(until)s)"), "events": _("it reached %(count)s events"),
+            "users": _("it reached %(count)s users"),
+            "rate": _("more than %(rate)s events in an hour (%(last_hour)s)"),
+        }
+        reason = reasons.get(data.get("reason"))
+        values = {**data, "until": when(data.get("until", ""))}
+        return reason % values if reason else ""
     return ""
+
+
+def regrouped(entry: Activity, data: dict, who: str, frame: Frame) -> str:
+    """A merge (issues moved into this one) or an unmerge (grouping hashes moved to a new issue)."""
+    if entry.kind == Activity.Kind.MERGED:
+        titles = ", ".join(str(t) for t in data.get("titles", []))
+        n = len(data.get("issues", []))
+        return format_html(ngettext("{who} merged {n} issue into this one: {titles}",
+                                    "{who} merged {n} issues into this one: {titles}", n), who=who, n=n, titles=titles)
+    events = data.get("events", 0)
+    for key, text in (("to", ngettext("{who} moved {n} event to {issue}", "{who} moved {n} events to {issue}", events)),
+                      ("from", ngettext("{who} split this issue off {issue} with {n} event",
+                                        "{who} split this issue off {issue} with {n} events", events))):
+        if isinstance(data.get(key), int):
+            link = format_html('<a href="{}">{}</a>', frame.url("issue_detail", data[key]),
+                               _("issue %(id)s") % {"id": data[key]})
+            return format_html(text, who=who, n=events, issue=link)
+    return format_html(_("{who} unmerged the issue"), who=who)
+
+
+def when(value: str) -> str:
+    """An ISO date as the pages show exact times (local, to the minute)."""
+    try:
+        return timezone.localtime(datetime.fromisoformat(value)).strftime("%Y-%m-%d %H:%M")
+    except (TypeError, ValueError):
+        return str(value)
 
 
 def with_assignees(issues: list[Issue]) -> list[Issue]:

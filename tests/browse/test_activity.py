@@ -203,3 +203,34 @@ def test_a_regression_is_in_the_activity_with_its_event_and_release(issue, chang
             "(release shop@2.1) came after it was resolved") in page
     store(exception_event())  # unresolved: no more rows
     assert Activity.objects.filter(kind="regressed").count() == 1
+
+
+def test_every_kind_of_entry_is_told_in_words_escaped(issue, changer):
+    rows = [
+        ("resolved", {"in": "", "release": ""}), ("resolved", {"in": "next_release", "release": "shop@2.0"}),
+        ("resolved", {"in": "release", "release": "shop@3.0"}), ("unresolved", {}), ("ignored", {}),
+        ("ignored", {"until": "2026-12-24T18:00:00+00:00", "events": 3}),
+        ("ignored", {"users": 5, "rate": 100}),
+        ("came_back", {"reason": "events", "count": 7}),
+        ("came_back", {"reason": "rate", "rate": 100, "last_hour": 130}),
+        ("came_back", {"reason": "until", "until": "2026-12-24T18:00:00+00:00"}),
+        ("merged", {"issues": [7, 8], "titles": [XSS, "KeyError"], "hashes": []}),
+        ("unmerged", {"hashes": ["ab"], "events": 2, "to": 99}),
+        ("unmerged", {"hashes": ["ab"], "events": 1, "from": 98}),
+    ]
+    Activity.objects.bulk_create(Activity(issue=issue, kind=kind, data=data, user=changer) for kind, data in rows)
+    page = login(changer).get(url("issue_detail", issue.pk)).content.decode()
+    for line in [
+        "changer resolved the issue <", "changer resolved the issue in the next release (after shop@2.0)",
+        "changer resolved the issue in release shop@3.0", "changer unresolved the issue",
+        "changer ignored the issue forever",
+        "changer ignored the issue until 2026-12-24 18:00 or until 3 more events",
+        "changer ignored the issue until 5 more users or until more than 100 events in an hour",
+        "The issue came back: it reached 7 events", "The issue came back: more than 100 events in an hour (130)",
+        "The issue came back: its ignore period ended (2026-12-24 18:00)",
+        "changer merged 2 issues into this one: &lt;script&gt;alert(1)&lt;/script&gt;",
+        f'changer moved 2 events to <a href="{url("issue_detail", 99)}">issue 99</a>',
+        f'changer split this issue off <a href="{url("issue_detail", 98)}">issue 98</a> with 1 event',
+    ]:
+        assert line in page, line
+    assert XSS not in page
