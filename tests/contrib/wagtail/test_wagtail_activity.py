@@ -101,5 +101,5 @@ def test_list_filter_column_and_bulk_assign():
         return {word for word in ("TEA", "MUG") if f"stock of {word} is low" in html}, html
 
     assert titles("me")[0] == {"TEA"} and titles("none")[0] == {"MUG"} and titles("anyone")[0] == {"TEA"}
-    assert '<td class="ms-assignee">changer</td>' in titles("")[1]
+    assert '<td class="ms-assignee" data-label="Assignee">changer</td>' in titles("")[1]
     assert mug.assignee_id is None
