@@ -14,7 +14,7 @@ from .fields import LENGTH, EventIdField, EventTimeField, Level
 from .storage.reader import Reader, locate
 
 __all__ = ["Activity", "ApiToken", "Counter", "Event", "EventBlob", "Issue", "IssueHash", "IssueHourlyCount",
-           "IssueTag", "Level", "MergedIssue", "Project", "ProjectKey", "Segment"]
+           "IssueTag", "Level", "MergedIssue", "Project", "ProjectKey", "Release", "Segment"]
 
 DEFAULT_PROJECT = "site"  # slug of the project the in-process hook writes to ("This site", migration 0009)
 
@@ -152,6 +152,21 @@ class Issue(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Release(models.Model):
+    """A release a project's events named, and when it was first seen: what orders releases that do
+    not both follow semver (``storage.releases``)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+", db_index=False)
+    version = models.CharField(max_length=LENGTH["release"])
+    first_seen = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["project", "version"], name="ms_release_unique")]
+
+    def __str__(self) -> str:
+        return self.version
 
 
 class IssueHash(models.Model):

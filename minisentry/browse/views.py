@@ -12,7 +12,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import Resolver404, resolve, reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -24,6 +23,8 @@ from django.views.decorators.http import require_POST, require_safe
 from ..backends import BlobMissing, InvalidBackendError
 from ..models import Event, Issue, Level
 from ..ops.deletion import delete_issues
+from ..triage import status
+from ..triage.conditions import StatusConditions, describe
 from . import frequency, queries, raw_json
 from .activity import (
     activity_context,
@@ -103,6 +104,7 @@ def page_context(request, title: str, **context) -> dict:
 @require_safe
 @staff_view(VIEW)
 def issue_list(request):
+    status.wake_expired()
     params = queries.without_nuls(request.GET).copy()
     filters = queries.IssueFilter.from_params(params)
     if event_id := queries.searched_event(filters.search):
@@ -144,7 +146,7 @@ def event_context(issue: Issue, event: Event | None, order: str = "recent") -> d
         "issue": issue, "event": event, "data": data, "blob_missing": missing,
         "neighbours": neighbours, "position": position,
         "tag_distribution": queries.tag_distribution(issue),
-        "charts": frequency.issue_charts(issue.pk),
+        "charts": frequency.issue_charts(issue.pk), "condition": describe(issue),
     }
 
 
@@ -158,6 +160,7 @@ def render_event(request, issue: Issue, event: Event | None):
 @require_safe
 @staff_view(VIEW)
 def issue_detail(request, pk: int):
+    status.wake_expired()
     issue = get_object_or_404(Issue, pk=pk)
     return render_event(request, issue, queries.latest_event(issue))
 
@@ -219,22 +222,6 @@ def issue_events(request, pk: int):
     ))
 
 
-STATUS_ACTIONS = {
-    "resolve": Issue.Status.RESOLVED,
-    "ignore": Issue.Status.IGNORED,
-    "unresolve": Issue.Status.UNRESOLVED,
-}
-
-
-def change_status(issues, action: str) -> int:
-    """Resolving stamps ``resolved_at``; unresolving by hand also clears the regression mark."""
-    status = STATUS_ACTIONS[action]
-    fields = {"status": status, "resolved_at": timezone.now() if status == Issue.Status.RESOLVED else None}
-    if action == "unresolve":
-        fields["is_regression"] = False
-    return issues.update(**fields)
-
-
 def back_url(request, frame: Frame, list_only: bool = False) -> str:
     """The page the action came from (``next``), if it is ours to go to; else the frame's issue list."""
     target, issue_list = request.POST.get("next", ""), frame.url("issue_list")
@@ -265,11 +252,15 @@ def act_on_issues(request, frame: Frame, notify, confirm_delete):
     if refusal := bad_ids(ids):
         return refusal
     issues = Issue.objects.filter(pk__in=ids)
-    if action not in (*STATUS_ACTIONS, "delete") or not ids:
+    if action not in (*status.ACTIONS, "delete") or not ids:
         notify.warning(request, _("Select issues and an action."))
         return redirect(back_url(request, frame))
     if action != "delete":
-        done = change_status(issues, action)
+        conditions = StatusConditions(request.POST)
+        if not conditions.is_valid():
+            notify.error(request, conditions.error_text())
+            return redirect(back_url(request, frame))
+        done = status.ACTIONS[action](issues, request.user, **conditions.action_kwargs(action))
         notify.success(request, ngettext("%(n)d issue updated.", "%(n)d issues updated.", done) % {"n": done})
         return redirect(back_url(request, frame))
     if not request.user.has_perm(DELETE):

@@ -21,11 +21,22 @@ from datetime import datetime
 
 from django.db import connections, router, transaction
 from django.db.models import F, Model
+from django.utils import timezone
 
 from ..fields import id_to_db, time_to_db
-from ..models import Counter, Event, Issue, IssueHourlyCount, IssueTag, SampledEvent
+from ..models import (
+    Counter,
+    Event,
+    Issue,
+    IssueHourlyCount,
+    IssueTag,
+    Release,
+    SampledEvent,
+)
 from ..processing.prepare import EventRecord
-from .issues import db_value, record_regressions, resolve_issues, update_issues
+from .comeback import come_back
+from .history import add_activity
+from .issues import db_value, resolve_issues, update_issues
 from .projects import project_of
 
 MAX_PARAMS = 30_000  # per statement: SQLite allows 32,766, PostgreSQL 65,535
@@ -122,6 +133,7 @@ class Stored:
     regressions: list[int] = field(default_factory=list)  # resolved issues the batch reopened
     sampled_out: int = 0  # events counted without a row (an error storm)
     first_events: dict[int, str] = field(default_factory=dict)  # new or reopened issue -> its batch's first event
+    came_back: list[int] = field(default_factory=list)  # ignored issues whose condition the batch met
 
 
 def store(records: Sequence[EventRecord], backend: str, segment: Model | None = None,
@@ -161,10 +173,14 @@ def store(records: Sequence[EventRecord], backend: str, segment: Model | None = 
         by_issue = defaultdict(list)
         for record in records:
             by_issue[issue_of[record.event_id]].append(record)
-        result.regressions = update_issues(connection, by_issue)
-        for issue_id in (*result.new_issues, *result.regressions):
+        record_releases(connection, records, projects)
+        reopened, ignored = update_issues(connection, by_issue)
+        result.regressions = list(reopened)
+        for issue_id in result.new_issues:
             result.first_events[issue_id] = min(by_issue[issue_id], key=lambda r: r.timestamp).event_id
-        record_regressions(connection, result.regressions, by_issue)
+        result.first_events.update((issue_id, record.event_id) for issue_id, record in reopened.items())
+        add_activity(using, ((issue_id, "regressed", {"event_id": record.event_id, "release": record.release})
+                             for issue_id, record in reopened.items()))
         tags, hours = defaultdict(int), defaultdict(int)
         for record in records:
             issue_id = issue_of[record.event_id]
@@ -174,9 +190,33 @@ def store(records: Sequence[EventRecord], backend: str, segment: Model | None = 
         upsert_add(connection, IssueTag, ("issue_id", "key", "value"), "count", tags)
         upsert_add(connection, IssueHourlyCount, ("issue_id", "hour"), "count", hours)
         _count_users(connection, sorted({issue_id for issue_id, key, _ in tags if key == "user"}))
+        if ignored:  # every count is up to date: the ignored issues whose condition is met come back
+            result.came_back = come_back(using, ignored, timezone.now())
         if result.sampled_out:
             upsert_add(connection, Counter, ("name",), "value", {("sampled_out",): result.sampled_out})
     return result
+
+
+def record_releases(connection, records: list[EventRecord], projects: dict[str, int]) -> None:
+    """Note the releases of the batch not seen before, first seen at their earliest event (or now, if
+    that is in the future): what orders releases that are not semver (``storage.releases``)."""
+    first = {}
+    now = timezone.now()
+    for record in records:
+        if record.release:
+            key = (projects[record.event_id], record.release)
+            first[key] = min(first.get(key, now), record.timestamp)
+    if not first:
+        return
+    if connection.vendor in ("sqlite", "postgresql"):
+        quote = connection.ops.quote_name
+        rows = [(project, version, db_value(connection, moment))
+                for (project, version), moment in sorted(first.items())]
+        insert(connection, Release, ("project_id", "version", "first_seen"), rows,
+               f" ON CONFLICT ({quote('project_id')}, {quote('version')}) DO NOTHING")
+        return
+    Release.objects.using(connection.alias).bulk_create(
+        (Release(project_id=p, version=v, first_seen=t) for (p, v), t in first.items()), ignore_conflicts=True)
 
 
 def count_once(connection, records: list[EventRecord]) -> set[str]:

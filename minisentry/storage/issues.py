@@ -7,15 +7,18 @@ from datetime import datetime
 from django.db.models import Case, F, Value, When
 from django.db.models.functions import Greatest, Least
 
-from ..models import Activity, Issue, IssueHash
+from ..models import Issue, IssueHash
 from ..processing.prepare import EventRecord
+from .releases import first_seen_of, newer
 
 # Any constant works: it names the advisory lock that serialises issue creation on PostgreSQL.
 _ISSUE_LOCK_ID = 0x6D696E69
-RESOLVED, UNRESOLVED = Issue.Status.RESOLVED.value, Issue.Status.UNRESOLVED.value
+RESOLVED, UNRESOLVED, IGNORED = (Issue.Status.RESOLVED.value, Issue.Status.UNRESOLVED.value,
+                                 Issue.Status.IGNORED.value)
 # The VALUES list's columns, with their PostgreSQL types; the descriptive ones are the newest event's.
 _COLUMNS = (("id", "bigint"), ("n", "bigint"), ("sampled", "bigint"), ("oldest", "timestamptz"),
-            ("newest", "timestamptz"), ("regressed_at", "timestamptz"), ("regressed_release", "text"))
+            ("newest", "timestamptz"), ("reopen", "boolean"), ("regressed_at", "timestamptz"),
+            ("regressed_release", "text"))
 DESCRIPTIVE = ("title", "culprit", "message", "level", "environment", "release")
 UPDATE_FROM = sqlite3.sqlite_version_info >= (3, 33)  # SQLite's UPDATE … FROM
 
@@ -71,36 +74,61 @@ def _owners(using: str, keys: set[tuple[int, str]]) -> dict[tuple[int, str], int
     return {(p, h): i for p, h, i in rows if (p, h) in keys}
 
 
-def update_issues(connection, by_issue: dict[int, list[EventRecord]]) -> list[int]:
+def update_issues(connection, by_issue: dict[int, list[EventRecord]]) -> tuple[dict[int, EventRecord], list[int]]:
     """Add each issue's records to its counters; its newest event sets the descriptive fields.
 
-    The rows are locked first, in id order (no deadlocks between writers). A resolved issue that
-    gets an event is reopened and marked as a regression: ``regressed_at`` is the timestamp of the
-    batch's earliest event of the issue (the one that reopened it; event time, like first and last
-    seen), ``regressed_release`` that event's release. Returns the ids of the reopened issues."""
+    The rows are locked first, in id order (no deadlocks between writers). A resolved issue is
+    reopened by the batch's earliest event of it that its resolution lets through (see
+    ``reopener``) and marked as a regression: ``regressed_at`` is that event's timestamp (event time,
+    like first and last seen), ``regressed_release`` its release. Returns the reopened issues with the
+    event that reopened each, and the ids of the ignored issues (``comeback`` decides on them once
+    every count is up to date)."""
     ids = sorted(by_issue)
-    status = dict(
-        Issue.objects.using(connection.alias).filter(pk__in=ids).order_by("pk").select_for_update()
-        .values_list("pk", "status")
-    )
+    locked = Issue.objects.using(connection.alias).filter(pk__in=ids).order_by("pk").select_for_update()
+    state = {pk: rest for pk, *rest in
+             locked.values_list("pk", "status", "resolved_in", "resolved_release", "project_id")}
+    reopened = reopeners(connection.alias, by_issue, state)
     rows = []
     for issue_id in ids:
         records = by_issue[issue_id]
-        first, latest = min(records, key=_time), max(records, key=_time)
+        latest, first = max(records, key=_time), reopened.get(issue_id) or min(records, key=_time)
         rows.append((
-            issue_id, len(records), sum(r.sampled for r in records), first.timestamp, latest.timestamp,
-            first.timestamp, first.release, *(getattr(latest, name) for name in DESCRIPTIVE),
+            issue_id, len(records), sum(r.sampled for r in records), min(records, key=_time).timestamp,
+            latest.timestamp, issue_id in reopened, first.timestamp, first.release,
+            *(getattr(latest, name) for name in DESCRIPTIVE),
         ))  # fmt: skip
+    ignored = [issue_id for issue_id in ids if state.get(issue_id, ("",))[0] == IGNORED]
     if connection.vendor not in ("sqlite", "postgresql"):
         for row in rows:
             _update_generic(connection.alias, row)
-        return [issue_id for issue_id in ids if status.get(issue_id) == RESOLVED]
+        return reopened, ignored
     chunk = len(rows) if connection.vendor == "postgresql" or UPDATE_FROM else 1
     with connection.cursor() as cursor:
         for start in range(0, len(rows), chunk):
             part = rows[start:start + chunk]
             cursor.execute(_update_sql(connection, len(part)), [db_value(connection, v) for row in part for v in row])
-    return [issue_id for issue_id in ids if status.get(issue_id) == RESOLVED]
+    return reopened, ignored
+
+
+def reopeners(using: str, by_issue: dict[int, list[EventRecord]], state: dict[int, list]) -> dict[int, EventRecord]:
+    """The event reopening each resolved issue, if any: its batch's earliest, or with a resolution in
+    a release, the earliest whose release is newer than ``resolved_release`` (next release) or is
+    it or newer (in release); an event without a release never reopens those (as in Sentry)."""
+    result = {}
+    for issue_id, (status, resolved_in, resolved_release, project_id) in state.items():
+        if status != RESOLVED:
+            continue
+        records = sorted(by_issue[issue_id], key=_time)
+        if not resolved_in:
+            result[issue_id] = records[0]
+            continue
+        first_seen = first_seen_of(project_id, {resolved_release, *(r.release for r in records)}, using)
+        reopener = next((record for record in records if record.release and (
+            newer(record.release, resolved_release, first_seen)
+            or (resolved_in == "release" and record.release == resolved_release))), None)
+        if reopener is not None:
+            result[issue_id] = reopener
+    return result
 
 
 def _time(record: EventRecord) -> datetime:
@@ -124,7 +152,7 @@ def _update_sql(connection, n: int) -> str:
         return f"{table}.{quote(name)}"
 
     def if_resolved(then: str, name: str) -> str:
-        return f"CASE WHEN {old('status')} = '{RESOLVED}' THEN {then} ELSE {old(name)} END"
+        return f"CASE WHEN v.reopen THEN {then} ELSE {old(name)} END"
 
     assignments = {
         "event_count": f"{old('event_count')} + v.n",
@@ -136,6 +164,8 @@ def _update_sql(connection, n: int) -> str:
         "resolved_at": if_resolved("NULL", "resolved_at"),
         "regressed_at": if_resolved("v.regressed_at", "regressed_at"),
         "regressed_release": if_resolved("v.regressed_release", "regressed_release"),
+        "resolved_in": if_resolved("''", "resolved_in"),
+        "resolved_release": if_resolved("''", "resolved_release"),
         **{name: f"CASE WHEN {old('last_seen')} <= v.newest THEN v.{name} ELSE {old(name)} END"
            for name in DESCRIPTIVE},
     }  # fmt: skip
@@ -148,31 +178,18 @@ def _update_sql(connection, n: int) -> str:
 
 def _update_generic(using: str, row: tuple) -> None:
     """One issue's update through the ORM, for databases other than SQLite and PostgreSQL."""
-    issue_id, n, sampled, oldest, newest, regressed_at, regressed_release, *descriptive = row
+    issue_id, n, sampled, oldest, newest, reopen, regressed_at, regressed_release, *descriptive = row
 
     def when(condition: dict, value, name: str) -> Case:
         output = Issue._meta.get_field(name)
         return Case(When(**condition, then=Value(value, output_field=output)), default=F(name), output_field=output)
 
-    resolved = {"status": RESOLVED}
+    reopened = {"status": UNRESOLVED, "is_regression": True, "resolved_at": None, "regressed_at": regressed_at,
+                "regressed_release": regressed_release, "resolved_in": "", "resolved_release": ""} if reopen else {}
     Issue.objects.using(using).filter(pk=issue_id).update(
         event_count=F("event_count") + n, sampled_out=F("sampled_out") + sampled,
         first_seen=Least(F("first_seen"), Value(oldest, output_field=Issue._meta.get_field("first_seen"))),
         last_seen=Greatest(F("last_seen"), Value(newest, output_field=Issue._meta.get_field("last_seen"))),
-        status=when(resolved, UNRESOLVED, "status"), is_regression=when(resolved, True, "is_regression"),
-        resolved_at=when(resolved, None, "resolved_at"), regressed_at=when(resolved, regressed_at, "regressed_at"),
-        regressed_release=when(resolved, regressed_release, "regressed_release"),
+        **reopened,
         **{name: when({"last_seen__lte": newest}, value, name) for name, value in zip(DESCRIPTIVE, descriptive)},
-    )
-
-
-def record_regressions(connection, issue_ids: list[int], by_issue: dict[int, list[EventRecord]]) -> None:
-    """A ``regressed`` activity row for each reopened issue, naming the event that reopened it (the
-    batch's earliest of the issue) and its release: one ``INSERT`` for the batch."""
-    if not issue_ids:
-        return
-    Activity.objects.using(connection.alias).bulk_create(
-        Activity(issue_id=issue_id, kind=Activity.Kind.REGRESSED,
-                 data={"event_id": first.event_id, "release": first.release})
-        for issue_id in issue_ids for first in [min(by_issue[issue_id], key=_time)]
     )

@@ -1,1 +1,1 @@
-"""Triage actions both frames and the API share: each changes issues and writes their activity."""
+"""Actions on issues that both frames and the API share: status with conditions, assignment, notes, merge."""

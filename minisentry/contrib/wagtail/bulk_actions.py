@@ -9,9 +9,11 @@ from django.utils.translation import ngettext
 from wagtail.admin.views.bulk_action import BulkAction
 from wagtail.admin.views.generic import PermissionCheckedMixin
 
-from minisentry.browse.views import bad_ids, change_status
+from minisentry.browse.views import bad_ids
 from minisentry.models import Issue
 from minisentry.ops.deletion import delete_issues
+from minisentry.triage import status
+from minisentry.triage.conditions import StatusConditions
 
 from .views import IssueIndexView, policy
 
@@ -25,6 +27,7 @@ class IssueBulkAction(PermissionCheckedMixin, BulkAction):
     permission_required = "change"
     template_name = "minisentry_wagtail/bulk_confirm.html"
     action_button_class = ""
+    form_class = StatusConditions
 
     def get(self, request, *args, **kwargs):
         return self.refuse_bad_ids() or super().get(request, *args, **kwargs)
@@ -44,16 +47,21 @@ class IssueBulkAction(PermissionCheckedMixin, BulkAction):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "action": self}
 
+    def get_execution_context(self):
+        """The acting user and the conditions chosen on the confirmation page (resolve, ignore)."""
+        return {"user": self.request.user, **self.cleaned_form.action_kwargs(self.action_type)}
+
     @classmethod
-    def execute_action(cls, objects, **kwargs):
-        return change_status(Issue.objects.filter(pk__in=[issue.pk for issue in objects]), cls.action_type), 0
+    def execute_action(cls, objects, user=None, **conditions):
+        issues = Issue.objects.filter(pk__in=[issue.pk for issue in objects])
+        return status.ACTIONS[cls.action_type](issues, user, **conditions), 0
 
     def get_success_message(self, num_parent_objects, num_child_objects):
         return ngettext("%(n)d issue updated.", "%(n)d issues updated.", num_parent_objects) % {"n": num_parent_objects}
 
 
 def status_action(action_type: str, name, aria_label, question, priority: int) -> type[IssueBulkAction]:
-    """The bulk action ``action_type`` (resolve, ignore, unresolve: ``change_status``'s actions)."""
+    """The bulk action ``action_type`` (resolve, ignore, unresolve: ``triage.status.ACTIONS``)."""
     return type(f"{action_type.title()}BulkAction", (IssueBulkAction,), {
         "display_name": name, "action_type": action_type, "aria_label": aria_label, "question": question,
         "action_priority": priority,

@@ -41,6 +41,7 @@ from minisentry.browse.views import (
 )
 from minisentry.models import Event, Issue
 from minisentry.ops.stats import collect
+from minisentry.triage.status import wake_expired
 
 from .columns import IssueTable, issue_columns
 from .filters import IssueFilterSet
@@ -104,6 +105,7 @@ class IssueIndexView(Guarded, IndexView):
         """A pasted event id opens that event (not in the results fetched as one types)."""
         if not self.results_only and (event_id := queries.searched_event(self.search)):
             return redirect("minisentry_wagtail:event_detail", event_id)
+        wake_expired()
         return super().get(request, *args, **kwargs)
 
     @cached_property
@@ -178,6 +180,7 @@ class IssueDetailView(IssuePage):
     template_name = "minisentry_wagtail/issue_detail.html"
 
     def get(self, request, pk: int):
+        wake_expired()
         self.issue = get_object_or_404(Issue, pk=pk)
         return self.render_event(queries.latest_event(self.issue))
 

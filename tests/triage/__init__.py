@@ -1,0 +1,1 @@
+"""Tests of the triage actions (minisentry.triage)."""
