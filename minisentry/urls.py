@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from .browse import activity_views, storage_views, views
+from .browse import activity_views, merge_views, storage_views, views
 from .fields import EVENT_ID_RE
 
 
@@ -24,8 +24,10 @@ app_name = "minisentry"
 urlpatterns = [
     path("", views.issue_list, name="issue_list"),
     path("issues/action/", views.issue_action, name="issue_action"),
+    path("issues/merge/", merge_views.issue_merge, name="issue_merge"),
     path("issues/<int:pk>/", views.issue_detail, name="issue_detail"),
     path("issues/<int:pk>/events/", views.issue_events, name="issue_events"),
+    path("issues/<int:pk>/hashes/", merge_views.issue_hashes, name="issue_hashes"),
     path("issues/assign/", activity_views.issues_assign, name="issues_assign"),
     path("issues/<int:pk>/assign/", activity_views.issue_assign, name="issue_assign"),
     path("issues/<int:pk>/notes/", activity_views.note_add, name="note_add"),

@@ -12,6 +12,7 @@ from minisentry.browse import queries
 from . import urls
 from .assign_action import AssignBulkAction
 from .bulk_actions import BULK_ACTIONS
+from .merge_views import MergeBulkAction
 from .views import policy
 
 
@@ -48,5 +49,5 @@ def register_permissions():
     )
 
 
-for action in [*BULK_ACTIONS, AssignBulkAction]:
+for action in [*BULK_ACTIONS, AssignBulkAction, MergeBulkAction]:
     hooks.register("register_bulk_action", action)

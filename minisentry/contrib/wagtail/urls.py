@@ -4,7 +4,7 @@ from django.urls import path
 
 import minisentry.urls  # noqa: F401  (registers the event_id path converter)
 
-from . import activity_views, views
+from . import activity_views, merge_views, views
 
 app_name = "minisentry_wagtail"
 urlpatterns = [
@@ -12,8 +12,10 @@ urlpatterns = [
     path("results/", views.IssueIndexView.as_view(results_only=True), name="issue_list_results"),
     path("storage/", views.StorageView.as_view(), name="storage"),
     path("issues/action/", views.IssueActionView.as_view(), name="issue_action"),
+    path("issues/merge/", merge_views.IssueMergeView.as_view(), name="issue_merge"),
     path("issues/<int:pk>/", views.IssueDetailView.as_view(), name="issue_detail"),
     path("issues/<int:pk>/events/", views.IssueEventsView.as_view(), name="issue_events"),
+    path("issues/<int:pk>/hashes/", merge_views.IssueHashesView.as_view(), name="issue_hashes"),
     path("issues/<int:pk>/assign/", activity_views.IssueAssignView.as_view(), name="issue_assign"),
     path("issues/<int:pk>/notes/", activity_views.NoteAddView.as_view(), name="note_add"),
     path("issues/<int:pk>/notes/<int:note_id>/", activity_views.NoteChangeView.as_view(), name="note_change"),
