@@ -47,9 +47,11 @@ DEFAULTS = {
     "STORM": {"events_per_minute": 600, "keep_one_in": 100},
     # Alerts on new issues and regressions, sent by a thread of their own: e-mail recipients, a
     # Slack/Mattermost-compatible webhook, at most one alert per issue every rate_limit_seconds,
-    # the SMTP connection's and the webhook's timeout, and the site's address for links.
+    # the SMTP connection's and the webhook's timeout, and the site's address for links; only issues
+    # of these levels, environments and project slugs (empty: any); e-mail the assignee on a regression.
     "ALERTS": {
         "emails": [], "webhook_url": None, "rate_limit_seconds": 300, "timeout": 5.0, "base_url": "",
+        "levels": [], "environments": [], "projects": [], "notify_assignee": True,
     },
     # The API (minisentry.api.urls): the organization slug in its paths, and the requests each
     # token may make per minute (None: no limit).

@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 
 from . import conf
+from .fields import Level
 
 Rule = Callable[[object], str | None]  # what is wrong with a value, or None
 
@@ -91,6 +92,14 @@ def slug(value) -> str | None:
     return f"must be a slug (letters, digits, - and _), not {value!r}"
 
 
+def levels(value) -> str | None:
+    """A list of event levels (debug, info, warning, error, fatal)."""
+    if problem := strings(value):
+        return problem
+    wrong = [v for v in value if v not in Level.values]
+    return f"must name levels among {', '.join(Level.values)}, not {', '.join(map(repr, wrong))}" if wrong else None
+
+
 def path(value) -> str | None:
     return None if isinstance(value, (str, os.PathLike)) and str(value) else f"must be a path, not {value!r}"
 
@@ -124,7 +133,8 @@ DICTS: dict[str, tuple[dict[str, Rule], bool, str]] = {
     "RETENTION": ({"max_age_days": optional(number(0, above=True)), "max_events_per_issue": optional(integer(2)),
                    "max_total_bytes": optional(integer(0))}, False, "minisentry.E011"),
     "ALERTS": ({"emails": strings, "webhook_url": optional(url), "rate_limit_seconds": number(0),
-                "timeout": number(0, above=True), "base_url": text}, False, "minisentry.E012"),
+                "timeout": number(0, above=True), "base_url": text, "levels": levels, "environments": strings,
+                "projects": strings, "notify_assignee": boolean}, False, "minisentry.E012"),
 }
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from .browse import merge_views, storage_views, views
+from .browse import activity_views, merge_views, storage_views, views
 from .fields import EVENT_ID_RE
 
 
@@ -28,6 +28,10 @@ urlpatterns = [
     path("issues/<int:pk>/", views.issue_detail, name="issue_detail"),
     path("issues/<int:pk>/events/", views.issue_events, name="issue_events"),
     path("issues/<int:pk>/hashes/", merge_views.issue_hashes, name="issue_hashes"),
+    path("issues/assign/", activity_views.issues_assign, name="issues_assign"),
+    path("issues/<int:pk>/assign/", activity_views.issue_assign, name="issue_assign"),
+    path("issues/<int:pk>/notes/", activity_views.note_add, name="note_add"),
+    path("issues/<int:pk>/notes/<int:note_id>/", activity_views.note_change, name="note_change"),
     path("events/<event_id:event_id>/", views.event_detail, name="event_detail"),
     path("events/<event_id:event_id>/json/", views.event_json, name="event_json"),
     path("events/<event_id:event_id>/raw/", views.event_raw, name="event_raw"),

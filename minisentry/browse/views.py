@@ -26,6 +26,12 @@ from ..ops.deletion import delete_issues
 from ..triage import status
 from ..triage.conditions import StatusConditions, describe
 from . import frequency, queries, raw_json
+from .activity import (
+    activity_context,
+    assignee_choices,
+    filter_assigned,
+    with_assignees,
+)
 from .event_list import events_context
 from .frames import DJANGO_ADMIN, Frame
 from .interfaces import frame_order, present_event, remember_frame_order
@@ -108,8 +114,9 @@ def issue_list(request):
     notices = filters.notices
     try:
         with queries.time_limit():
-            page = Paginator(filters.queryset(), ISSUES_PER_PAGE).get_page(params.get("page"))
-            issues = queries.with_sparklines(page.object_list, spark)
+            issues = filter_assigned(filters.queryset(), params.get("assigned", ""), request.user)
+            page = Paginator(issues, ISSUES_PER_PAGE).get_page(params.get("page"))
+            issues = with_assignees(queries.with_sparklines(page.object_list, spark))
     except queries.ListTimeout:
         page, issues = Paginator(Issue.objects.none(), ISSUES_PER_PAGE).get_page(1), []
         notices = [*notices, queries.TIMEOUT_NOTICE]
@@ -124,6 +131,7 @@ def issue_list(request):
         statuses=queries.STATUSES, levels=Level.values, sorts=SORT_LABELS,
         environments=queries.filter_choices("environment"), releases=queries.filter_choices("release"),
         projects=queries.project_choices(),
+        assigned=params.get("assigned", ""), assignee_choices=assignee_choices(request),
     ))
 
 
@@ -146,7 +154,8 @@ def event_context(issue: Issue, event: Event | None, order: str = "recent") -> d
 
 
 def render_event(request, issue: Issue, event: Event | None):
-    context = page_context(request, issue.title, **event_context(issue, event, frame_order(request)))
+    context = page_context(request, issue.title, **event_context(issue, event, frame_order(request)),
+                           **activity_context(request, issue, DJANGO_ADMIN))
     return remember_frame_order(request, render(request, "minisentry/issue_detail.html", context))
 
 

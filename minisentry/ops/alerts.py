@@ -4,10 +4,12 @@
 ``MINISENTRY_ALERTS``: ``emails`` (Django's mail framework), ``webhook_url`` (a JSON POST with a
 Slack/Mattermost-compatible ``text``), ``rate_limit_seconds`` (per issue, kept in the database
 so every process shares it), ``timeout`` (seconds, for the SMTP connection and the webhook) and
-``base_url`` (for links). A receiver only queues the alert, with the settings of the moment; the
-outbox's thread claims the rate limit and reads the issue (``load``), then e-mails (one SMTP
-connection per batch of alerts) and posts (``send``). Failures are logged on the ``minisentry``
-logger and counted (``alerts_failed``); none reaches the writer.
+``base_url`` (for links); ``levels``, ``environments`` and ``projects`` (slugs) keep alerts to
+issues of those (empty: any); ``notify_assignee`` e-mails an issue's assignee when it regresses
+(beside ``emails``, under the same filters and rate limit). A receiver only queues the alert, with
+the settings of the moment; the outbox's thread claims the rate limit and reads the issue
+(``load``), then e-mails (one SMTP connection per batch of alerts) and posts (``send``). Failures
+are logged on the ``minisentry`` logger and counted (``alerts_failed``); none reaches the writer.
 
 An alert about rows the storing thread has not committed (a store inside a test's transaction,
 see ``minisentry.testing``) is sent from that thread: no other thread could read them.
@@ -61,7 +63,8 @@ def issue_regressed(sender, issue_id: int, **kwargs) -> None:
 
 
 def queue(alert: Alert) -> None:
-    if not (alert.options["emails"] or alert.options["webhook_url"]):
+    options = alert.options
+    if not (options["emails"] or options["webhook_url"] or alert.kind == REGRESSION and options["notify_assignee"]):
         return
     if not transaction.get_connection(database()).in_atomic_block:
         outbox.put(alert)
@@ -72,12 +75,31 @@ def queue(alert: Alert) -> None:
 
 
 def load(alerts: list[Alert]) -> list[tuple[Issue, Alert]]:
-    """The alerts the rate limit lets through, with their issues (database work only)."""
-    issues = Issue.objects.using(database()).in_bulk({a.issue_id for a in alerts})
+    """The alerts the filters and the rate limit let through, with their issues (database work only)."""
+    issues = Issue.objects.using(database()).select_related("project", "assignee").in_bulk({a.issue_id for a in alerts})
     return [
         (issues[a.issue_id], a) for a in alerts
-        if a.issue_id in issues and claim(a.issue_id, a.options["rate_limit_seconds"])
+        if a.issue_id in issues and wanted(issues[a.issue_id], a)
+        and claim(a.issue_id, a.options["rate_limit_seconds"])
     ]
+
+
+def wanted(issue: Issue, alert: Alert) -> bool:
+    """Whether the issue passes the alert's filters (level, environment, project slug) and has
+    someone to tell."""
+    options = alert.options
+    for name, value in (("levels", issue.level), ("environments", issue.environment), ("projects", issue.project.slug)):
+        if options[name] and value not in options[name]:
+            return False
+    return bool(options["emails"] or options["webhook_url"] or assignee_email(issue, alert))
+
+
+def assignee_email(issue: Issue, alert: Alert) -> str:
+    """The assignee's address, for a regression when ``notify_assignee`` is on."""
+    assignee = issue.assignee
+    if alert.kind != REGRESSION or not alert.options["notify_assignee"] or assignee is None or not assignee.is_active:
+        return ""
+    return getattr(assignee, assignee.get_email_field_name(), "") or ""
 
 
 def claim(issue_id: int, interval: float) -> bool:
@@ -100,8 +122,8 @@ def send(ready: list[tuple[Issue, Alert]]) -> int:
     failed = 0
     for options, group in groupby(ready, key=lambda pair: pair[1].options):
         group = list(group)
-        if options["emails"]:
-            failed += mail([message(issue, alert) for issue, alert in group], options["timeout"])
+        if messages := [message(issue, alert) for issue, alert in group if recipients(issue, alert)]:
+            failed += mail(messages, options["timeout"])
         if options["webhook_url"]:
             url, timeout = options["webhook_url"], options["timeout"]
             failed += sum(not post(url, payload(i, a), timeout, i.pk) for i, a in group)
@@ -118,7 +140,15 @@ def message(issue: Issue, alert: Alert) -> EmailMessage:
         f"Events: {issue.event_count}", f"Environment: {issue.environment or '-'}",
         f"Release: {issue.release or '-'}", f"Last seen: {issue.last_seen.isoformat()}",
     ] + ([f"\n{link}"] if link else [])
-    return EmailMessage(subject, "\n".join(lines), None, list(alert.options["emails"]))
+    return EmailMessage(subject, "\n".join(lines), None, recipients(issue, alert))
+
+
+def recipients(issue: Issue, alert: Alert) -> list[str]:
+    """The alert's addresses, and the assignee's (once) for a regression."""
+    emails = list(alert.options["emails"])
+    if (email := assignee_email(issue, alert)) and email not in emails:
+        emails.append(email)
+    return emails
 
 
 def mail(messages: list[EmailMessage], timeout: float) -> int:

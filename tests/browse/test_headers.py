@@ -19,7 +19,11 @@ def pages(namespace: str, patterns, event: dict) -> list[str]:
     """The URL of every GET page of a frame, pointing at existing objects."""
     values = {"pk": issue_of(event).pk, "event_id": event["event_id"]}
     return [reverse(f"{namespace}:{p.name}", args=[values[c] for c in p.pattern.converters])
-            for p in patterns if p.name not in ("issue_action", "issue_merge")]  # pages of selected issues
+            for p in patterns if p.name not in NOT_PAGES]
+
+
+# actions (POST), and the merge page, which needs selected issues
+NOT_PAGES = ("issue_action", "issue_merge", "issues_assign", "issue_assign", "note_add", "note_change")
 
 
 def frames(event: dict) -> list[str]:

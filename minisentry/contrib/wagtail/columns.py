@@ -1,5 +1,5 @@
 """The issue list's columns: (bulk-action checkboxes,) level, title with culprit, events, users,
-sparkline, first and last seen."""
+sparkline, assignee, first and last seen."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import (
@@ -56,6 +56,7 @@ def issue_columns(detail_url_name: str, bulk_actions: bool = False) -> list[Colu
         CellColumn("event_count", label=_("Events"), sort_key="event_count", classname="ms-num", width="1%"),
         CellColumn("user_count", label=_("Users"), sort_key="user_count", classname="ms-num", width="1%"),
         SparklineColumn("sparkline", label=_("Events over time"), width="1%"),
+        CellColumn("assignee", accessor="assignee_label", label=_("Assignee"), width="1%"),
         CellColumn("first_seen", cell="seen", label=_("First seen"), sort_key="first_seen", width="1%"),
         CellColumn("last_seen", cell="seen", label=_("Last seen"), sort_key="last_seen", width="1%"),
     ]

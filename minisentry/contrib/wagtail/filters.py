@@ -6,11 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
 from minisentry.browse import queries
+from minisentry.browse.activity import filter_assigned
 from minisentry.browse.frequency import DEFAULT_SPARK, SPARK_RANGES
 from minisentry.models import Issue, Level
 from minisentry.templatetags.minisentry_ui import short_release
 
 STATUS_CHOICES = [*Issue.Status.choices, ("all", _("All"))]
+ASSIGNED_CHOICES = [("me", _("Assigned to me")), ("anyone", _("Assigned")), ("none", _("Unassigned"))]
 
 
 def tag_choices(column: str, label=str):
@@ -35,6 +37,9 @@ class IssueFilterSet(WagtailFilterSet):
     release = django_filters.ChoiceFilter(
         label=_("Release"), choices=tag_choices("release", short_release), method="filter_tag", empty_label=_("All"),
     )
+    assigned = django_filters.ChoiceFilter(
+        label=_("Assignee"), choices=ASSIGNED_CHOICES, method="filter_assigned", empty_label=_("Anyone or nobody"),
+    )
     spark = django_filters.ChoiceFilter(
         label=_("Sparklines"), choices=[(key, label) for key, (_unit, _size, label) in SPARK_RANGES.items()],
         method="keep", empty_label=None, initial=DEFAULT_SPARK, widget=forms.RadioSelect,
@@ -42,7 +47,7 @@ class IssueFilterSet(WagtailFilterSet):
 
     class Meta:
         model = Issue
-        fields = ["status", "level", "project", "environment", "release", "spark"]
+        fields = ["status", "level", "project", "environment", "release", "assigned", "spark"]
 
     def __init__(self, data=None, *args, **kwargs):
         if data is not None and not (data.get("status") and data.get("spark")):
@@ -55,6 +60,9 @@ class IssueFilterSet(WagtailFilterSet):
 
     def filter_status(self, queryset, name, value):
         return queryset if value == "all" else queryset.filter(status=value)
+
+    def filter_assigned(self, queryset, name, value):
+        return filter_assigned(queryset, value, self.request.user)
 
     def keep(self, queryset, name, value):
         """Not a filter: the sparklines' range, kept in the list's links (see ``SparklineColumn``)."""

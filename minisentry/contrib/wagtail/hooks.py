@@ -10,6 +10,7 @@ from wagtail.admin.menu import MenuItem
 from minisentry.browse import queries
 
 from . import urls
+from .assign_action import AssignBulkAction
 from .bulk_actions import BULK_ACTIONS
 from .merge_views import MergeBulkAction
 from .projects import ProjectsGroup
@@ -54,5 +55,5 @@ def register_permissions():
     )
 
 
-for action in [*BULK_ACTIONS, MergeBulkAction]:
+for action in [*BULK_ACTIONS, AssignBulkAction, MergeBulkAction]:
     hooks.register("register_bulk_action", action)

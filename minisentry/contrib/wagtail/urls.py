@@ -4,7 +4,7 @@ from django.urls import path
 
 import minisentry.urls  # noqa: F401  (registers the event_id path converter)
 
-from . import merge_views, views
+from . import activity_views, merge_views, views
 
 app_name = "minisentry_wagtail"
 urlpatterns = [
@@ -16,6 +16,9 @@ urlpatterns = [
     path("issues/<int:pk>/", views.IssueDetailView.as_view(), name="issue_detail"),
     path("issues/<int:pk>/events/", views.IssueEventsView.as_view(), name="issue_events"),
     path("issues/<int:pk>/hashes/", merge_views.IssueHashesView.as_view(), name="issue_hashes"),
+    path("issues/<int:pk>/assign/", activity_views.IssueAssignView.as_view(), name="issue_assign"),
+    path("issues/<int:pk>/notes/", activity_views.NoteAddView.as_view(), name="note_add"),
+    path("issues/<int:pk>/notes/<int:note_id>/", activity_views.NoteChangeView.as_view(), name="note_change"),
     path("events/<event_id:event_id>/", views.EventDetailView.as_view(), name="event_detail"),
     path("events/<event_id:event_id>/json/", views.EventJsonView.as_view(), name="event_json"),
     path("events/<event_id:event_id>/raw/", views.EventRawView.as_view(), name="event_raw"),

@@ -27,6 +27,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from minisentry.browse import queries
+from minisentry.browse.activity import activity_context, with_assignees
 from minisentry.browse.event_list import events_context
 from minisentry.browse.frames import Frame
 from minisentry.browse.frequency import spark_range
@@ -131,7 +132,7 @@ class IssueIndexView(Guarded, IndexView):
         return queryset.order_by(self.ordering, "-pk")
 
     def get_table(self, object_list):
-        return super().get_table(queries.with_sparklines(object_list, spark_range(self.request.GET)))
+        return super().get_table(with_assignees(queries.with_sparklines(object_list, spark_range(self.request.GET))))
 
     def get_context_data(self, *args, **kwargs):
         notices = self.search.notices
@@ -186,7 +187,8 @@ class IssueDetailView(IssuePage):
         return self.render_event(queries.latest_event(self.issue))
 
     def render_event(self, event):
-        context = event_context(self.issue, event, frame_order(self.request))
+        context = {**event_context(self.issue, event, frame_order(self.request)),
+                   **activity_context(self.request, self.issue, FRAME)}
         return remember_frame_order(self.request, self.render_to_response(self.get_context_data(**context)))
 
 
