@@ -105,7 +105,7 @@ def issue_list(request):
     notices = filters.notices
     try:
         with queries.time_limit():
-            page = Paginator(filters.queryset(), ISSUES_PER_PAGE).get_page(params.get("page"))
+            page = Paginator(filters.queryset(request.user), ISSUES_PER_PAGE).get_page(params.get("page"))
             issues = queries.with_sparklines(page.object_list, spark)
     except queries.ListTimeout:
         page, issues = Paginator(Issue.objects.none(), ISSUES_PER_PAGE).get_page(1), []

@@ -6,7 +6,7 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from minisentry.browse import queries
+from minisentry.browse import search
 
 from ..uihelpers import exception_event, message_event, store
 from .test_hostile_queries import ERROR, FRAMES, TEA, Frame, text_of
@@ -49,7 +49,7 @@ def test_every_word_must_match_and_quotes_keep_a_phrase(events, frame, query, ti
 
 def test_words_are_bounded(events, frame):
     response = frame.get(query="stock " * 5 + " ".join(f"w{i}" for i in range(50)))
-    assert f"Only the first {queries.MAX_WORDS} words of the search were used" in text_of(response)
+    assert f"Only the first {search.MAX_WORDS} words of the search were used" in text_of(response)
     assert frame.titles(response) == set()
     repeated = frame.get(query="stock " * 50 + "TEA")  # a repeated word counts once
     assert frame.titles(repeated) == {TEA} and "were used" not in text_of(repeated)
