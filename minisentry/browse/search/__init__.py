@@ -7,7 +7,15 @@ then ``apply(issues, query, user) -> issues`` (no issues when the query has erro
 tokens into words and filters, ``filters`` turns those into conditions on a queryset."""
 
 from .filters import apply, with_tags
-from .terms import MAX_QUERY_CHARS, MAX_TERMS, MAX_WORDS, Filter, Query, SearchError, parse
+from .terms import (
+           MAX_QUERY_CHARS,
+           MAX_TERMS,
+           MAX_WORDS,
+           Filter,
+           Query,
+           SearchError,
+           parse,
+)
 
 __all__ = ["MAX_QUERY_CHARS", "MAX_TERMS", "MAX_WORDS", "Filter", "Query", "SearchError", "apply", "parse",
            "with_tags"]
