@@ -360,7 +360,7 @@ class Writer:
             self._keep(batch)
             return
         if not stored:
-            unreadable.extend(r.payload for r in records)
+            unreadable.extend(r.original() for r in records)
         if unreadable:
             self._keep(unreadable)
             self._next_spool_check = 0.0

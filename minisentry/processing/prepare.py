@@ -17,7 +17,7 @@ from ..fields import LENGTH, Level, parse_time
 from ..fields import event_id as given_event_id
 from ..grouping import Grouping
 from ..grouping.cache import cached_grouping
-from . import codec, dictionaries, legacy, scrubbing
+from . import codec, dictionaries, legacy, received, scrubbing
 from .paths import ABSOLUTE, project_roots, relative
 from .users import user_key
 
@@ -60,6 +60,14 @@ class EventRecord:
     payload: bytes = b""
     blob: bytes = b""
     sampled: bool = False  # counted without a row or a blob (an error storm, see pipeline.storm)
+    project: int | str | None = None  # its project's id, or slug; None: the default project
+    meta: dict | None = None  # what came with a received payload (see processing.received)
+
+    def original(self) -> bytes | dict:
+        """What to spool should storing fail: the payload, with what came with it."""
+        if self.meta is None or not isinstance(self.payload, bytes):
+            return self.payload
+        return received.wrap(self.payload, self.meta)
 
 
 def prepare(payload: bytes | dict, keep: Callable[[str], bool] | None = None) -> EventRecord:
@@ -72,6 +80,14 @@ def prepare(payload: bytes | dict, keep: Callable[[str], bool] | None = None) ->
     serialized once and read as it is when it is plain JSON (what the SDK hands over always is:
     see ``scrubbing.survey``); otherwise it is parsed back, so that grouping, scrubbing and the
     index read exactly what is stored."""
+    payload, meta = received.unwrap(payload)
+    record = _prepare(payload, keep)
+    if meta is not None:
+        record.project, record.meta = meta.get("project"), meta
+    return record
+
+
+def _prepare(payload: bytes | dict, keep: Callable[[str], bool] | None) -> EventRecord:
     event = grouping = quiet = None
     dropped = False  # a legacy key's value shadowed by a modern key's: the snapshot holds it unscrubbed
     if isinstance(payload, dict):
