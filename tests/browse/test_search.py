@@ -6,6 +6,7 @@ import re
 import uuid
 
 import pytest
+from django.contrib.auth.models import User
 from django.urls import reverse
 
 from minisentry.browse import search
@@ -105,3 +106,9 @@ def test_an_is_term_sets_the_status_filter(events, frame):
     checked = r'value="resolved"[^>]*checked' if frame.wagtail else '<option value="resolved" selected>'
     assert re.search(checked, response.content.decode())
     assert frame.titles(frame.get(query="!is:resolved stock")) == {MUG}  # every status but resolved
+
+
+def test_assigned_to_me_is_the_signed_in_user_in_both_frames(events, frame):
+    Issue.objects.filter(title=TEA).update(assignee=User.objects.get(username="admin"))
+    assert frame.titles(frame.get(query="assigned:me")) == {TEA}
+    assert frame.titles(frame.get(query="is:unassigned stock")) == {MUG}

@@ -4,12 +4,13 @@ issues its README line promises, and a search with a term not understood selects
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from minisentry.browse.search import apply, parse
-from minisentry.models import Issue
+from minisentry.models import Issue, Project
 
-from ..uihelpers import message_event, store
+from ..uihelpers import make_user, message_event, store
 
 pytestmark = pytest.mark.usefixtures("db")
 TITLES = {name: f"stock of {name} is low" for name in ("TEA", "MUG", "POT", "CUP")}
@@ -120,3 +121,42 @@ def test_latest_follows_the_newest_event(issues):
     assert found("release:latest") == found("firstRelease:latest") == {"POT"}
     Issue.objects.update(release="")
     assert found("release:latest") == set()  # no event named a release
+
+
+@pytest.fixture
+def assigned(issues):
+    """TEA assigned to ann, MUG to bob; POT and CUP to no one."""
+    ann, bob = make_user("ann"), make_user("bob")
+    Issue.objects.filter(title=TITLES["TEA"]).update(assignee=ann)
+    Issue.objects.filter(title=TITLES["MUG"]).update(assignee=bob)
+    return ann
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("assigned:me", {"TEA"}),
+    ("!assigned:me", {"MUG", "POT", "CUP"}),
+    ("assigned:bob", {"MUG"}),
+    ("assigned:none", {"POT", "CUP"}),
+    ("assigned:[me, none]", {"TEA", "POT", "CUP"}),
+    ("assigned_to:[ann, bob]", {"TEA", "MUG"}),
+    ("assigned:nobody-by-that-name", set()),
+    ("is:assigned", {"TEA", "MUG"}),
+    ("is:unassigned", {"POT", "CUP"}),
+    ("!is:assigned is:unresolved", {"CUP"}),
+])
+def test_assignee_terms(assigned, text, names):
+    assert found(text, user=assigned) == names
+
+
+def test_assigned_to_me_without_a_user_is_no_one(assigned):
+    assert found("assigned:me") == set() and found("assigned:me", user=AnonymousUser()) == set()
+
+
+def test_project_and_each_projects_latest_release(issues):
+    api = Project.objects.create(name="API", slug="api")
+    Issue.objects.filter(title__in=[TITLES["MUG"], TITLES["POT"]]).update(project=api)
+    assert found("project:api") == {"MUG", "POT"} and found("!project:api") == {"TEA", "CUP"}
+    assert found("project:[api, site]") == {"TEA", "MUG", "POT", "CUP"} and found("project:ap*") == {"MUG", "POT"}
+    # site's latest event named shop@1.0 (TEA), api's shop@2.0 (MUG, seen after POT)
+    assert found("release:latest") == found("firstRelease:latest") == {"TEA", "MUG"}
+    assert found("project:api release:latest") == {"MUG"}

@@ -47,6 +47,7 @@ def test_free_text_words_and_quoted_phrases():
     ("!has:user.email", "tag", "user", ("email:*",), True),
     ("firstRelease:latest", "first_release", "", ("latest",), False),
     ("first-release:shop@1.*", "first_release", "", ("shop@1.*",), False),
+    ("project:[api, site]", "project", "", ("api", "site"), False),
     ("is:resolved", "is", "", ("resolved",), False),
     ("!is:assigned", "is", "", ("assigned",), True),
     ("assigned:me", "assigned", "", ("me",), False),

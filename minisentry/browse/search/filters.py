@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from ...models import Issue, IssueTag
@@ -13,9 +13,10 @@ from . import values
 from .terms import LATEST, Filter, Query, moment
 
 RECENT = timedelta(days=7)  # Sentry's: an issue stays "new" or "regressed" for 7 days (TRANSITION_AFTER_DAYS)
+NOTHING = Q(pk__in=[])
 OPERATORS = {"=": "exact", ">": "gt", ">=": "gte", "<": "lt", "<=": "lte"}
 COLUMNS = {"times_seen": "event_count", "users": "user_count", "first_seen": "first_seen",
-           "last_seen": "last_seen", "first_release": "first_release"}
+           "last_seen": "last_seen", "first_release": "first_release", "project": "project__slug"}
 
 
 def with_tags(pairs: Iterable[tuple[str, str]]) -> Q:
@@ -53,10 +54,11 @@ def is_plain_tag(term: Filter) -> bool:
 
 def condition_of(term: Filter, user, now: datetime) -> Q:
     if term.field == "tag":
-        tagged = IssueTag.objects.filter(Q(key=term.key) & text_match("value", term.values, latest_release()))
-        return Q(pk__in=tagged.values("issue_id"))
-    if term.field == "first_release":
-        return text_match("first_release", term.values, latest_release())
+        return tag_condition(term)
+    if term.field in ("first_release", "project"):
+        column = COLUMNS[term.field]
+        latest = Q(**{column: latest_release(OuterRef("project_id"))}) if LATEST in term.values else NOTHING
+        return text_match(column, term.values) | latest
     if term.field == "is":
         return is_condition(term.values[0], now)
     if term.field == "assigned":
@@ -72,27 +74,38 @@ def condition_of(term: Filter, user, now: datetime) -> Q:
     return condition
 
 
-def text_match(column: str, patterns: tuple[str, ...], latest) -> Q:
-    """``column`` is any of ``patterns``: exact values, ``*`` wildcards or ``latest``; ``*`` alone
-    matches any value."""
-    exact, condition = [], Q()
+def tag_condition(term: Filter) -> Q:
+    """Issues of which an event carried the tag with any of the term's values; ``latest`` is the
+    issue's project's latest release."""
+    patterns = [pattern for pattern in term.values if pattern != LATEST]
+    tagged = IssueTag.objects.filter(Q(key=term.key) & text_match("value", patterns)).values("issue_id")
+    condition = Q(pk__in=tagged) if patterns else NOTHING
+    if LATEST in term.values:  # per issue, along the tag index (issue, key, value)
+        condition |= Q(Exists(IssueTag.objects.filter(
+            issue=OuterRef("pk"), key=term.key, value=latest_release(OuterRef(OuterRef("project_id"))))))
+    return condition
+
+
+def text_match(column: str, patterns: Iterable[str]) -> Q:
+    """``column`` is any of ``patterns`` (``latest`` left to the caller): exact values or ``*``
+    wildcards; ``*`` alone matches any value; no pattern, none."""
+    exact, condition = [], NOTHING
     for pattern in patterns:
-        if pattern == LATEST:
-            condition |= Q(**{column: latest})
-        elif pattern == "*":
+        if pattern == "*":
             return Q()
-        elif values.is_wildcard(pattern):
+        if values.is_wildcard(pattern):
             condition |= Q(**{f"{column}__regex": values.wildcard_regex(pattern)})
-        else:
+        elif pattern != LATEST:
             exact.append(values.literal(pattern))
     if exact:
         condition |= Q(**{column: exact[0]}) if len(exact) == 1 else Q(**{f"{column}__in": exact})
     return condition
 
 
-def latest_release():
-    """The release of the most recent event that named one (a subquery), for ``release:latest``."""
-    return Issue.objects.exclude(release="").order_by("-last_seen", "-pk").values("release")[:1]
+def latest_release(project) -> Subquery:
+    """The release of the project's most recent event that named one, for ``release:latest``."""
+    issues = Issue.objects.filter(project=project).exclude(release="")
+    return Subquery(issues.order_by("-last_seen", "-pk").values("release")[:1])
 
 
 def is_condition(value: str, now: datetime) -> Q:
@@ -108,12 +121,12 @@ def is_condition(value: str, now: datetime) -> Q:
 def assigned(names: tuple[str, ...], user) -> Q:
     """Assigned to any of ``names``: ``me`` (``user``), ``none`` (no one) or a username."""
     field = f"assignee__{get_user_model().USERNAME_FIELD}"
-    condition = Q(pk__in=[])
+    condition = NOTHING
     for name in names:
         if name == "none":
             condition |= Q(assignee__isnull=True)
         elif name == "me":
-            condition |= Q(assignee=user) if user is not None and user.is_authenticated else Q(pk__in=[])
+            condition |= Q(assignee=user) if user is not None and user.is_authenticated else NOTHING
         else:
             condition |= Q(**{field: name})
     return condition

@@ -24,7 +24,7 @@ FIELDS = {
     "firstRelease": "first_release", "first_release": "first_release", "first-release": "first_release",
     "timesSeen": "times_seen", "times_seen": "times_seen", "users": "users",
     "age": "first_seen", "firstSeen": "first_seen", "first_seen": "first_seen",
-    "lastSeen": "last_seen", "last_seen": "last_seen",
+    "lastSeen": "last_seen", "last_seen": "last_seen", "project": "project",
 }
 NUMERIC, DATES = {"times_seen", "users"}, {"first_seen", "last_seen"}
 USER_KEYS = {"user.id": "id:", "user.username": "username:", "user.email": "email:", "user.ip": "ip:"}
@@ -50,7 +50,7 @@ class SearchError(ValueError):
 @dataclass(frozen=True)
 class Filter:
     """One ``key:value`` term. ``field``: ``tag`` (``key`` the tag's; ``values`` patterns, ``*``
-    wildcards, ``latest``), ``first_release`` (patterns), ``is`` and ``assigned`` (words),
+    wildcards, ``latest``), ``first_release`` and ``project`` (patterns), ``is`` and ``assigned`` (words),
     ``times_seen`` and ``users`` (``(operator, number)``), ``first_seen`` and ``last_seen``
     (``(operator, datetime or timedelta ago)`` each)."""
 
@@ -216,8 +216,8 @@ class Reader:
                 raise SearchError(token.text, _lazy("level: takes %(values)s") % {"values": ", ".join(Level.values)})
             releases = name == "first_release" or key == "release" and not token.explicit_tag
             patterns.append(LATEST if releases and value == LATEST else prefix + value)
-        if name == "first_release":
-            return Filter(token.text, "first_release", tuple(patterns), negated=token.negated)
+        if name in ("first_release", "project"):
+            return Filter(token.text, name, tuple(patterns), negated=token.negated)
         return Filter(token.text, "tag", tuple(patterns), key=key, negated=token.negated)
 
 
