@@ -24,7 +24,8 @@ SORTS = {
 }
 STATUSES = (*Issue.Status.values, "all")
 LIST_TIMEOUT_MS = 3000  # PostgreSQL's statement_timeout for each of the issue list's queries
-TIMEOUT_NOTICE = _lazy("The search took too long and was stopped: narrow it down (fewer words or tag terms, filters).")
+TIMEOUT_NOTICE = _lazy(
+    "The search took too long and was stopped: narrow it down (fewer words or key:value terms, filters).")
 POSITION_LIMIT = 10_000  # events counted on either side of an event for its "Event N of M"
 QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE of a statement stopped by statement_timeout
 

@@ -104,6 +104,7 @@ def test_the_status_a_search_asks_for(text, status):
     ("plan:[pro, free", "plan:[pro, free", "a list needs commas between its values and a closing ]"),
     ("plan:[pro,,free]", "plan:[pro,,", "a list with an empty value"),
     ("plan:[pro]x", "plan:[pro]x", "text right after a list"),
+    ('plan:""', 'plan:""', "an empty value: !has:plan finds issues without the tag"),
 ])
 def test_what_it_does_not_understand_is_named_with_its_reason(text, term, reason):
     assert reasons(text)[term].startswith(reason)
@@ -114,6 +115,8 @@ def test_what_it_does_not_understand_is_named_with_its_reason(text, term, reason
 def test_errors_leave_the_rest_read_and_the_page_names_them():
     query = parse("cart -plan:pro browser:Firefox OR")
     assert query.words == ("cart",) and [f.text for f in query.filters] == ["browser:Firefox"]
+    assert [e.term for e in parse('"open timesSeen:x').errors] == ['"open timesSeen:x']
+    assert [e.term for e in parse('k:[a b] x:"y"z timesSeen:x').errors] == ["k:[a b]", 'x:"y"z', "timesSeen:x"]
     assert query.notices == ["Nothing is listed: the search has terms it does not understand. “-plan:pro”: negate a "
                              "term with !, as in !plan:pro. “OR”: boolean operators are not supported: every term "
                              "must match."]

@@ -158,13 +158,13 @@ class Reader:
         if name == "assigned":
             return Filter(text, "assigned", tuple(values.literal(v) for v in raw), negated=token.negated)
         if name in NUMERIC:
-            return Filter(text, name, self.each(token, raw, values.number, _lazy(
+            return Filter(text, name, self.single_value(token, raw, values.number, _lazy(
                 "%(key)s needs a number, as in %(key)s:>100") % {"key": key}), negated=token.negated)
         if name in DATES:
             return self.date_term(token, name, raw)
         return self.text_term(token, name, raw)
 
-    def each(self, token: Token, raw: tuple, read, reason) -> tuple:
+    def single_value(self, token: Token, raw: tuple, read, reason) -> tuple:
         if isinstance(token.value, tuple) or token.quoted:
             raise SearchError(token.text, reason)
         if (value := read(raw[0])) is None:
@@ -172,7 +172,7 @@ class Reader:
         return (value,)
 
     def date_term(self, token: Token, name: str, raw: tuple) -> Filter:
-        conditions = self.each(token, raw, values.date_range, _lazy(
+        conditions = self.single_value(token, raw, values.date_range, _lazy(
             "%(key)s needs a time, as in %(key)s:-24h (within the last 24 hours), %(key)s:+7d (older than 7 days) "
             "or %(key)s:>2026-01-31") % {"key": token.key})
         return Filter(token.text, name, conditions[0], negated=token.negated)
@@ -207,7 +207,10 @@ class Reader:
             self.tag_key(token, key)
         patterns = []
         for value in raw:
-            if not token.quoted and value[:1] in "<>":
+            if not value:
+                raise SearchError(token.text, _lazy("an empty value: !has:%(key)s finds issues without the tag") % {
+                    "key": token.key})
+            if not token.quoted and value.startswith(("<", ">")):
                 raise SearchError(token.text, _lazy("only timesSeen, users, age, firstSeen and lastSeen compare"))
             if len(values.literal(value)) + len(prefix) > LENGTH["tag_value"]:
                 raise SearchError(token.text, _lazy("longer than any stored value (%(n)d characters)") % {
@@ -228,14 +231,20 @@ def parse(text: str) -> Query:
     kept, cut = text[:MAX_QUERY_CHARS], len(text) > MAX_QUERY_CHARS
     if cut and not text[MAX_QUERY_CHARS].isspace():
         kept = re.sub(r"\S+$", "", kept) or kept  # no word or term cut in two
-    reader = Reader()
-    tokens = tokenize(kept)
-    terms = list(dict.fromkeys(t for t in tokens if t.key and not t.problem))
-    for token in [*terms[:MAX_TERMS], *(t for t in tokens if not t.key or t.problem)]:
+    reader, terms, dropped = Reader(), set(), False
+    for token in tokenize(kept):  # in the order typed; each distinct term once, MAX_TERMS of them
+        is_term = bool(token.key) and not token.problem
+        if is_term and token in terms:
+            continue
+        if is_term and len(terms) == MAX_TERMS:
+            dropped = True
+            continue
+        if is_term:
+            terms.add(token)
         reader.read(token)
     distinct = list(dict.fromkeys(reader.words))
     return Query(text=kept.strip(), words=tuple(distinct[:MAX_WORDS]), filters=tuple(reader.filters),
-                 errors=tuple(reader.errors), cut=cut, terms_dropped=len(terms) > MAX_TERMS,
+                 errors=tuple(reader.errors), cut=cut, terms_dropped=dropped,
                  words_dropped=len(distinct) > MAX_WORDS)
 
 
