@@ -24,7 +24,7 @@ def issues():
                       user={"email": "bo@x.io"}),
         message_event("MUG", environment="production", release="shop@2.0", tags={"plan": "pro"}, user={"id": "7"}),
         message_event("POT", level="error", release="shop@2.1", tags={"browser": "Mobile Safari"}),
-        message_event("CUP"),
+        message_event("CUP", tags={"note": "5*3"}),
     )
     now = timezone.now()
     columns = {
@@ -61,6 +61,9 @@ def found(text: str, user=None) -> set[str]:
     ("tags[path]:/cart/*", {"TEA"}),
     ("path:*/7/", {"TEA"}),
     ("has:browser", {"POT"}),
+    ("note:5\\*3", {"CUP"}),  # an escaped asterisk is itself
+    ("note:5*", {"CUP"}),
+    ("note:5\\*", set()),
     ("!has:browser", {"TEA", "MUG", "CUP"}),
     ("has:user", {"TEA", "MUG"}),
     ("release:shop@2.*", {"MUG", "POT"}),

@@ -35,7 +35,7 @@ def apply(issues: QuerySet, query: Query, user=None, tags: Iterable[tuple[str, s
     if query.errors:
         return issues.none()
     now = now or timezone.now()
-    plain = [(f.key, f.values[0]) for f in query.filters if is_plain_tag(f)]
+    plain = [(f.key, values.literal(f.values[0])) for f in query.filters if is_plain_tag(f)]
     issues = issues.filter(with_tags([*tags, *plain]))
     for term in query.filters:
         if not is_plain_tag(term):
