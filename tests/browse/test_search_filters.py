@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from minisentry.browse.search import apply, parse
+from minisentry.browse.search import Filter, apply, parse, tag_term
 from minisentry.models import Issue, Project
 
 from ..uihelpers import make_user, message_event, store
@@ -163,3 +163,14 @@ def test_project_and_each_projects_latest_release(issues):
     # site's latest event named shop@1.0 (TEA), api's shop@2.0 (MUG, seen after POT)
     assert found("release:latest") == found("firstRelease:latest") == {"TEA", "MUG"}
     assert found("project:api release:latest") == {"MUG"}
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("plan", 'a "quoted" 5*3'), ("project", "shop"), ("is", "resolved"), ("age", "-24h"), ("release", "latest"),
+    ("-odd", "x"), ("user.id", "7"), ("path", "ends with \\"),
+])
+def test_a_tag_links_to_a_search_finding_exactly_it(key, value):
+    store(message_event("TEA", tags={key: value}), message_event("MUG", tags={key: value + "x"}))
+    term = tag_term(key, value)
+    assert parse(term).filters == (Filter(term, "tag", (value.replace("*", "\\*"),), key=key),)
+    assert found(term) == {"TEA"}

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from minisentry.browse.search import MAX_TERMS, Filter, SearchError, parse
+from minisentry.browse.search.terms import LATEST
 from minisentry.browse.search.values import wildcard_regex
 
 DAY = datetime(2026, 1, 31, tzinfo=UTC)
@@ -35,7 +36,7 @@ def test_free_text_words_and_quoted_phrases():
     ("url:*/cart/*", "tag", "url", ("*/cart/*",), False),
     ("user:id:42", "tag", "user", ("id:42",), False),
     ("tags[release]:latest", "tag", "release", ("latest",), False),
-    ("release:latest", "tag", "release", ("latest",), False),
+    ("release:latest", "tag", "release", (LATEST,), False),
     ("release:shop@2.0", "tag", "release", ("shop@2.0",), False),
     ("environment:production", "tag", "environment", ("production",), False),
     ("level:warning", "tag", "level", ("warning",), False),
@@ -45,7 +46,7 @@ def test_free_text_words_and_quoted_phrases():
     ("user.ip:10.0.0.*", "tag", "user", ("ip:10.0.0.*",), False),
     ("has:browser", "tag", "browser", ("*",), False),
     ("!has:user.email", "tag", "user", ("email:*",), True),
-    ("firstRelease:latest", "first_release", "", ("latest",), False),
+    ("firstRelease:latest", "first_release", "", (LATEST,), False),
     ("first-release:shop@1.*", "first_release", "", ("shop@1.*",), False),
     ("project:[api, site]", "project", "", ("api", "site"), False),
     ("is:resolved", "is", "", ("resolved",), False),

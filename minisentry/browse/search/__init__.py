@@ -8,14 +8,15 @@ tokens into words and filters, ``filters`` turns those into conditions on a quer
 
 from .filters import apply, with_tags
 from .terms import (
-           MAX_QUERY_CHARS,
-           MAX_TERMS,
-           MAX_WORDS,
-           Filter,
-           Query,
-           SearchError,
-           parse,
+    MAX_QUERY_CHARS,
+    MAX_TERMS,
+    MAX_WORDS,
+    Filter,
+    Query,
+    SearchError,
+    parse,
+    tag_term,
 )
 
-__all__ = ["MAX_QUERY_CHARS", "MAX_TERMS", "MAX_WORDS", "Filter", "Query", "SearchError", "apply", "parse",
+__all__ = ["MAX_QUERY_CHARS", "MAX_TERMS", "MAX_WORDS", "Filter", "Query", "SearchError", "apply", "parse", "tag_term",
            "with_tags"]

@@ -16,7 +16,7 @@ from .tokenizer import Token, tokenize
 MAX_QUERY_CHARS = 500  # of a search; the rest is left out, and the page says so
 MAX_TERMS = 10  # distinct key:value terms of a search
 MAX_WORDS = 10  # distinct words (or quoted phrases) of a search, each matched on its own
-LATEST = "latest"  # release:latest, firstRelease:latest
+LATEST = "\x00latest"  # the value of release:latest, firstRelease:latest (no typed value has a NUL)
 
 # Sentry's spellings of the keys that are not tags (``issue_search_config``'s key_mappings)
 FIELDS = {
@@ -143,7 +143,7 @@ class Reader:
 
     def term(self, token: Token) -> Filter:
         key, text, listed = token.key, token.text, isinstance(token.value, tuple)
-        if key.startswith("-"):
+        if key.startswith("-") and not token.explicit_tag:
             raise SearchError(text, _lazy("negate a term with !, as in !%(term)s") % {"term": text[1:]})
         name = None if token.explicit_tag else FIELDS.get(key)
         if name is None and key in UNSUPPORTED and not token.explicit_tag:
@@ -218,7 +218,7 @@ class Reader:
             if key == "level" and value not in Level.values and not values.is_wildcard(value):
                 raise SearchError(token.text, _lazy("level: takes %(values)s") % {"values": ", ".join(Level.values)})
             releases = name == "first_release" or key == "release" and not token.explicit_tag
-            patterns.append(LATEST if releases and value == LATEST else prefix + value)
+            patterns.append(LATEST if releases and value == "latest" else prefix + value)
         if name in ("first_release", "project"):
             return Filter(token.text, name, tuple(patterns), negated=token.negated)
         return Filter(token.text, "tag", tuple(patterns), key=key, negated=token.negated)
@@ -246,6 +246,14 @@ def parse(text: str) -> Query:
     return Query(text=kept.strip(), words=tuple(distinct[:MAX_WORDS]), filters=tuple(reader.filters),
                  errors=tuple(reader.errors), cut=cut, terms_dropped=dropped,
                  words_dropped=len(distinct) > MAX_WORDS)
+
+
+def tag_term(key: str, value: str) -> str:
+    """The term finding issues of which an event carried tag ``key`` with exactly ``value``
+    (``tags[key]`` where the key is one of the search's own, or the value a keyword)."""
+    own = key in FIELDS or key in USER_KEYS or key in UNSUPPORTED or value == "latest"
+    name = f"tags[{key}]" if own or not re.fullmatch(r"[A-Za-z0-9_.][A-Za-z0-9_.\-]*", key) else key
+    return name + ':"' + value.replace("*", "\\*").replace('"', '\\"') + '"'
 
 
 def implied_status(value: str) -> str:
