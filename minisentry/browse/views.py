@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST, require_safe
 from ..backends import BlobMissing, InvalidBackendError
 from ..models import Event, Issue, Level
 from ..ops.deletion import delete_issues
-from . import frequency, queries, raw_json
+from . import frequency, queries, raw_json, search
 from .event_list import events_context
 from .frames import DJANGO_ADMIN, Frame
 from .interfaces import frame_order, present_event, remember_frame_order
@@ -117,6 +117,7 @@ def issue_list(request):
     params.pop("page", None)
     return render(request, "minisentry/issue_list.html", page_context(
         request, _("Issues"), filters=filters, notices=notices, page=page, issues=issues, params=params.urlencode(),
+        search_hint=search.HINT,
         here=here, spark=spark, spark_ranges=frequency.SPARK_RANGES,
         statuses=queries.STATUSES, levels=Level.values, sorts=SORT_LABELS,
         environments=queries.filter_choices("environment"), releases=queries.filter_choices("release"),

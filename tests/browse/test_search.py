@@ -97,6 +97,7 @@ def test_terms_not_understood_are_named_the_query_kept_and_nothing_listed(events
             "number, as in timesSeen:>100. “\"cart”: this quote is never closed.") in page
     assert frame.titles(response) == set()
     assert f'name="{"q" if frame.wagtail else "query"}" value="{html.escape(query)}"' in response.content.decode()
+    assert 'placeholder="Search: words, &quot;a phrase&quot;, key:value, is:unresolved' in response.content.decode()
 
 
 def test_an_is_term_sets_the_status_filter(events, frame):

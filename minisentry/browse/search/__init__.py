@@ -8,6 +8,7 @@ tokens into words and filters, ``filters`` turns those into conditions on a quer
 
 from .filters import apply, with_tags
 from .terms import (
+    HINT,
     MAX_QUERY_CHARS,
     MAX_TERMS,
     MAX_WORDS,
@@ -18,5 +19,5 @@ from .terms import (
     tag_term,
 )
 
-__all__ = ["MAX_QUERY_CHARS", "MAX_TERMS", "MAX_WORDS", "Filter", "Query", "SearchError", "apply", "parse", "tag_term",
-           "with_tags"]
+__all__ = ["HINT", "MAX_QUERY_CHARS", "MAX_TERMS", "MAX_WORDS", "Filter", "Query", "SearchError", "apply", "parse",
+           "tag_term", "with_tags"]

@@ -16,6 +16,7 @@ from .tokenizer import Token, tokenize
 MAX_QUERY_CHARS = 500  # of a search; the rest is left out, and the page says so
 MAX_TERMS = 10  # distinct key:value terms of a search
 MAX_WORDS = 10  # distinct words (or quoted phrases) of a search, each matched on its own
+HINT = _lazy('Search: words, "a phrase", key:value, is:unresolved, timesSeen:>100, age:-24h…')  # the box's
 LATEST = "\x00latest"  # the value of release:latest, firstRelease:latest (no typed value has a NUL)
 
 # Sentry's spellings of the keys that are not tags (``issue_search_config``'s key_mappings)

@@ -31,7 +31,7 @@ from minisentry.browse.event_list import events_context
 from minisentry.browse.frames import Frame
 from minisentry.browse.frequency import spark_range
 from minisentry.browse.interfaces import frame_order, remember_frame_order
-from minisentry.browse.search import Query, parse
+from minisentry.browse.search import HINT, Query, parse
 from minisentry.browse.views import (
     ISSUES_PER_PAGE,
     act_on_issues,
@@ -117,6 +117,13 @@ class IssueIndexView(Guarded, IndexView):
     @cached_property
     def header_buttons(self):
         return [HeaderButton(_("Storage"), url=reverse("minisentry_wagtail:storage"), icon_name="folder-inverse")]
+
+    def get_search_form(self):
+        """Wagtail's search box, hinting at the syntax as the Django-admin look's does."""
+        form = super().get_search_form()
+        if form is not None:
+            form.fields["q"].widget.attrs["placeholder"] = HINT
+        return form
 
     @cached_property
     def search(self) -> Query:
