@@ -256,6 +256,10 @@ class Event(models.Model):
         max_length=LENGTH["user"], blank=True,
         help_text=_("The event's user as its tag reads: id:…, else username:…, email:… or ip:…."),
     )
+    grouping_hash = models.CharField(
+        max_length=32, blank=True,
+        help_text=_("The event's primary grouping hash, which unmerging reads (empty for events stored before it)."),
+    )
     message = models.CharField(
         max_length=LENGTH["event_message"], blank=True,
         help_text=_("The event's own message or exception value, on one line (empty for events stored before it)."),

@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from .browse import storage_views, views
+from .browse import merge_views, storage_views, views
 from .fields import EVENT_ID_RE
 
 
@@ -24,8 +24,10 @@ app_name = "minisentry"
 urlpatterns = [
     path("", views.issue_list, name="issue_list"),
     path("issues/action/", views.issue_action, name="issue_action"),
+    path("issues/merge/", merge_views.issue_merge, name="issue_merge"),
     path("issues/<int:pk>/", views.issue_detail, name="issue_detail"),
     path("issues/<int:pk>/events/", views.issue_events, name="issue_events"),
+    path("issues/<int:pk>/hashes/", merge_views.issue_hashes, name="issue_hashes"),
     path("events/<event_id:event_id>/", views.event_detail, name="event_detail"),
     path("events/<event_id:event_id>/json/", views.event_json, name="event_json"),
     path("events/<event_id:event_id>/raw/", views.event_raw, name="event_raw"),

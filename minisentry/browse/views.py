@@ -1,7 +1,7 @@
 """The browse UI: issue list, issue and event pages, raw JSON, and the status actions. Staff only."""
 
 from functools import wraps
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import orjson
 from django.conf import settings
@@ -28,6 +28,7 @@ from . import frequency, queries, raw_json, search
 from .event_list import events_context
 from .frames import DJANGO_ADMIN, Frame
 from .interfaces import frame_order, present_event, remember_frame_order
+from .merged import follow_merged
 
 VIEW, CHANGE, DELETE = "minisentry.view_issue", "minisentry.change_issue", "minisentry.delete_issue"
 MAX_ID = 2**63 - 1  # the largest id a 64-bit key column holds
@@ -151,6 +152,7 @@ def render_event(request, issue: Issue, event: Event | None):
 @protected
 @require_safe
 @staff_view(VIEW)
+@follow_merged(DJANGO_ADMIN, "issue_detail")
 def issue_detail(request, pk: int):
     issue = get_object_or_404(Issue, pk=pk)
     return render_event(request, issue, queries.latest_event(issue))
@@ -205,6 +207,7 @@ def event_raw(request, event_id: str):
 @protected
 @require_safe
 @staff_view(VIEW)
+@follow_merged(DJANGO_ADMIN, "issue_events")
 def issue_events(request, pk: int):
     issue = get_object_or_404(Issue, pk=pk)
     return render(request, "minisentry/issue_events.html", page_context(
@@ -259,9 +262,12 @@ def act_on_issues(request, frame: Frame, notify, confirm_delete):
     if refusal := bad_ids(ids):
         return refusal
     issues = Issue.objects.filter(pk__in=ids)
-    if action not in (*STATUS_ACTIONS, "delete") or not ids:
+    if action not in (*STATUS_ACTIONS, "delete", "merge") or not ids:
         notify.warning(request, _("Select issues and an action."))
         return redirect(back_url(request, frame))
+    if action == "merge":  # its confirmation page (browse.merge_views)
+        query = urlencode({"issue": ids, "next": back_url(request, frame)}, doseq=True)
+        return redirect(f"{frame.url('issue_merge')}?{query}")
     if action != "delete":
         done = change_status(issues, action)
         notify.success(request, ngettext("%(n)d issue updated.", "%(n)d issues updated.", done) % {"n": done})

@@ -4,7 +4,8 @@ One statement per table per batch: the events by ``COPY`` (PostgreSQL with psyco
 multi-row ``INSERT``; tag and hourly counts by one multi-row ``INSERT … ON CONFLICT DO UPDATE``
 each; every issue's counters by one ``UPDATE … FROM`` a ``VALUES`` list. Counts change only by
 atomic SQL, the batch's issue rows are locked first in id order (so writers never deadlock) and new
-issues are created under a lock, so many writer processes can share one database exactly.
+issues are created under a lock, so many writer processes can share one database exactly. Each
+transaction shares the grouping lock (``issues.hold_grouping``), which a merge takes alone.
 
 Sampled-out records (an error storm, see ``pipeline.storm``) count on their issue like the others
 but get no row: they add to ``Issue.sampled_out`` and to the ``sampled_out`` counter, and their ids
@@ -25,7 +26,7 @@ from django.db.models import F, Model
 from ..fields import id_to_db, time_to_db
 from ..models import Counter, Event, Issue, IssueHourlyCount, IssueTag, SampledEvent
 from ..processing.prepare import EventRecord
-from .issues import db_value, resolve_issues, update_issues
+from .issues import db_value, hold_grouping, resolve_issues, update_issues
 from .projects import project_of
 
 MAX_PARAMS = 30_000  # per statement: SQLite allows 32,766, PostgreSQL 65,535
@@ -49,7 +50,7 @@ def write_transaction(using: str):
 
 _EVENT_COLUMNS = ("event_id", "issue_id", "timestamp", "level", "environment", "release", "server_name",
                   "transaction", "user", "message", "handled", "backend", "segment_id", "blob_offset", "blob_size",
-                  "raw_size")
+                  "raw_size", "grouping_hash")
 
 
 def insert(connection, model: type[Model], columns: Sequence[str], rows: list[tuple], suffix: str = "") -> None:
@@ -133,6 +134,7 @@ def store(records: Sequence[EventRecord], backend: str, segment: Model | None = 
     """
     using = database()
     with write_transaction(using) as connection:
+        hold_grouping(connection)
         known = known_event_ids((r.event_id for r in records), using)
         fresh = {}
         for record in records:
@@ -209,7 +211,7 @@ def _insert_events(connection, records: list[EventRecord], issue_of: dict, backe
     rows = [
         (to_id(r.event_id), issue_of[r.event_id], to_time(r.timestamp), r.level, r.environment, r.release,
          r.server_name, r.transaction, r.user, r.event_message, r.handled, kind, segment_id,
-         offsets.get(r.event_id), len(r.blob), len(r.payload))
+         offsets.get(r.event_id), len(r.blob), len(r.payload), r.hashes[0])
         for r in records
     ]
     if not copy(connection, Event, _EVENT_COLUMNS, rows):

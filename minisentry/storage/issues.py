@@ -10,14 +10,26 @@ from django.db.models.functions import Greatest, Least
 from ..models import Issue, IssueHash
 from ..processing.prepare import EventRecord
 
-# Any constant works: it names the advisory lock that serialises issue creation on PostgreSQL.
+# Any constants work: they name the advisory locks that serialise issue creation on PostgreSQL, and
+# merges against index transactions (which share the second one; a merge takes it alone).
 _ISSUE_LOCK_ID = 0x6D696E69
+_MERGE_LOCK_ID = 0x6D696E6A
 RESOLVED, UNRESOLVED = Issue.Status.RESOLVED.value, Issue.Status.UNRESOLVED.value
 # The VALUES list's columns, with their PostgreSQL types; the descriptive ones are the newest event's.
 _COLUMNS = (("id", "bigint"), ("n", "bigint"), ("sampled", "bigint"), ("oldest", "timestamptz"),
             ("newest", "timestamptz"), ("regressed_at", "timestamptz"), ("regressed_release", "text"))
 DESCRIPTIVE = ("title", "culprit", "message", "level", "environment", "release")
 UPDATE_FROM = sqlite3.sqlite_version_info >= (3, 33)  # SQLite's UPDATE … FROM
+
+
+def hold_grouping(connection, exclusive: bool = False) -> None:
+    """Keep the hash table as it is until the transaction ends: an index transaction shares this
+    lock (before it reads the table), a merge or an unmerge (``triage.merge``) takes it alone, so
+    no event is stored against an issue being merged away. PostgreSQL only: on SQLite a write
+    transaction already excludes every other."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT pg_advisory_xact_lock{'' if exclusive else '_shared'}(%s)", [_MERGE_LOCK_ID])
 
 
 def resolve_issues(records: list[EventRecord], connection,

@@ -19,7 +19,7 @@ def pages(namespace: str, patterns, event: dict) -> list[str]:
     """The URL of every GET page of a frame, pointing at existing objects."""
     values = {"pk": issue_of(event).pk, "event_id": event["event_id"]}
     return [reverse(f"{namespace}:{p.name}", args=[values[c] for c in p.pattern.converters])
-            for p in patterns if p.name != "issue_action"]
+            for p in patterns if p.name not in ("issue_action", "issue_merge")]  # pages of selected issues
 
 
 def frames(event: dict) -> list[str]:

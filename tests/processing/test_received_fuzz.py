@@ -63,12 +63,29 @@ def test_any_json_is_an_event_or_a_value_error(value):
 
 
 @FUZZ
-@given(events, st.sampled_from(["event", "security"]), st.booleans())
-def test_any_object_with_the_protocols_keys_is_stored(event, item, store_ip):
+@given(events, st.booleans())
+def test_any_object_with_the_protocols_keys_is_stored(event, store_ip):
     from django.test import override_settings
 
     with override_settings(MINISENTRY_INGEST_STORE_IP=store_ip):
-        assert isinstance(outcome(json.dumps(event).encode(), item=item), EventRecord)
+        assert isinstance(outcome(json.dumps(event).encode()), EventRecord)
+
+
+REPORT_KEYS = ["document-uri", "blocked-uri", "violated-directive", "effective-directive", "original-policy",
+               "documentURL", "blockedURL", "effectiveDirective", "sourceFile", "lineNumber", "hostname",
+               "known-pins", "sample", "referrer", "status-code"]
+report_bodies = st.dictionaries(st.sampled_from(REPORT_KEYS) | keys, json_values, max_size=8)
+reports = (st.builds(lambda body: {"csp-report": body}, report_bodies)
+           | st.builds(lambda body: {"type": "csp-violation", "body": body}, report_bodies)
+           | st.builds(lambda kind, body: {kind: body}, st.sampled_from(["expect-ct-report", "expect-staple-report"]),
+                       report_bodies)
+           | report_bodies | json_values)
+
+
+@FUZZ
+@given(reports, st.booleans())
+def test_any_security_report_is_stored_or_a_value_error(report, as_list):
+    outcome(json.dumps([report] if as_list else report).encode(), item="security")
 
 
 @FUZZ

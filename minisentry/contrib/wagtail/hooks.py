@@ -11,6 +11,7 @@ from minisentry.browse import queries
 
 from . import urls
 from .bulk_actions import BULK_ACTIONS
+from .merge_views import MergeBulkAction
 from .projects import ProjectsGroup
 from .views import policy
 
@@ -53,5 +54,5 @@ def register_permissions():
     )
 
 
-for action in BULK_ACTIONS:
+for action in [*BULK_ACTIONS, MergeBulkAction]:
     hooks.register("register_bulk_action", action)

@@ -31,6 +31,7 @@ from minisentry.browse.event_list import events_context
 from minisentry.browse.frames import Frame
 from minisentry.browse.frequency import spark_range
 from minisentry.browse.interfaces import frame_order, remember_frame_order
+from minisentry.browse.merged import follow_merged
 from minisentry.browse.search import HINT, Query, parse
 from minisentry.browse.views import (
     ISSUES_PER_PAGE,
@@ -184,6 +185,7 @@ class IssuePage(ErrorsPage, TemplateView):
 class IssueDetailView(IssuePage):
     template_name = "minisentry_wagtail/issue_detail.html"
 
+    @method_decorator(follow_merged(FRAME, "issue_detail"))
     def get(self, request, pk: int):
         self.issue = get_object_or_404(Issue, pk=pk)
         return self.render_event(queries.latest_event(self.issue))
@@ -206,6 +208,7 @@ class IssueEventsView(IssuePage):
     def get_page_title(self):
         return _("Events of %(title)s") % {"title": Truncator(self.issue.title).chars(80)}
 
+    @method_decorator(follow_merged(FRAME, "issue_events"))
     def get(self, request, pk: int):
         self.issue = get_object_or_404(Issue, pk=pk)
         context = events_context(self.issue, queries.without_nuls(request.GET))

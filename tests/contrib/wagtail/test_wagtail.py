@@ -124,6 +124,8 @@ def test_viewers_see_every_page_but_cannot_act(event):
     for name, target in routes(event):
         if name == "issue_action":
             assert client.post(target, {"action": "resolve", "issue": issue_of(event).pk}).status_code == 403
+        elif name == "issue_merge":
+            assert client.get(target, {"issue": issue_of(event).pk}).status_code == 403
         else:
             assert client.get(target).status_code == 200, name
     assert b'value="resolve"' not in client.get(url("issue_detail", issue_of(event).pk)).content

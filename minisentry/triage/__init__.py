@@ -1,0 +1,1 @@
+"""Triage actions shared by both browse frames and the API: each change writes its Activity rows."""
