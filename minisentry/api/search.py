@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from ..browse import queries
+from ..browse import search
 
 
 class BadQuery(ValueError):
@@ -10,9 +10,8 @@ class BadQuery(ValueError):
 
 
 def filtered(issues: QuerySet, query: str, user) -> QuerySet:
-    parsed = queries.Search.parse(query)
-    if parsed.unknown:
-        raise BadQuery(f"Invalid search term: {parsed.unknown[0][:80]}")
-    if parsed.status:
-        issues = issues.filter(status=parsed.status)
-    return queries.search(issues, parsed)
+    parsed = search.parse(query)
+    if parsed.errors:
+        error = parsed.errors[0]
+        raise BadQuery(f"Invalid search term: {error.term[:80]}: {error.reason}")
+    return search.apply(issues, parsed, user)

@@ -1,7 +1,5 @@
 """The browse UI's queries, each shaped to use an index and never to count events."""
 
-import re
-import shlex
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -12,12 +10,11 @@ from django.db.models import Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import QueryDict
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from ..fields import event_id as given_event_id
 from ..models import Event, Issue, IssueTag, Level, Project
 from .frequency import DEFAULT_SPARK, sparklines
+from .search import Query, apply, parse, with_tags
 
 SORTS = {
     "last_seen": ("-last_seen", "-pk"),
@@ -26,12 +23,9 @@ SORTS = {
     "users": ("-user_count", "-pk"),
 }
 STATUSES = (*Issue.Status.values, "all")
-TAG_TERM = re.compile(r"(?P<key>[A-Za-z0-9_.\-]{1,32}):(?P<value>.+)", re.S)
-MAX_QUERY_CHARS = 500  # of a search; the rest is left out, and the page says so
-MAX_TAG_TERMS = 10  # distinct key:value terms of a search
-MAX_WORDS = 10  # distinct words (or quoted phrases) of a search, each matched on its own
 LIST_TIMEOUT_MS = 3000  # PostgreSQL's statement_timeout for each of the issue list's queries
-TIMEOUT_NOTICE = _lazy("The search took too long and was stopped: narrow it down (fewer words or tag terms, filters).")
+TIMEOUT_NOTICE = _lazy(
+    "The search took too long and was stopped: narrow it down (fewer words or key:value terms, filters).")
 POSITION_LIMIT = 10_000  # events counted on either side of an event for its "Event N of M"
 QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE of a statement stopped by statement_timeout
 
@@ -45,118 +39,19 @@ def without_nuls(params: QueryDict) -> QueryDict:
     return clean
 
 
-# Sentry's search syntax this list does not support: these keys, negation, comparisons, boolean words.
-UNSUPPORTED_KEYS = frozenset({
-    "has", "assigned", "assigned_or_suggested", "bookmarks", "age", "firstseen", "lastseen", "timesseen",
-    "times_seen", "first_seen", "last_seen", "event.timestamp", "issue.category", "issue.priority",
-    "is_regression", "user.segment",
-})
-STATUS_WORDS = {"unresolved": "unresolved", "resolved": "resolved", "ignored": "ignored", "archived": "ignored"}
-
-
-def split_search(query: str) -> tuple[list[str], list[tuple[str, str]], str, list[str]]:
-    """The words (a quoted phrase is one), the ``key:value`` tag terms (values may be quoted), the status
-    of an ``is:unresolved|resolved|ignored`` term ("" if none) and the terms not understood, of a search."""
-    try:
-        tokens = shlex.split(query)
-    except ValueError:  # an unbalanced quote: take the words as they are
-        tokens = query.split()
-    words, terms, status, unknown = [], [], "", []
-    for token in tokens:
-        match = TAG_TERM.fullmatch(token.lstrip("!-"))
-        if token in ("AND", "OR") or match and not_understood(token, match["key"], match["value"]):
-            unknown.append(token)
-        elif match and match["key"] == "is":
-            status = STATUS_WORDS[match["value"]]
-        elif match and "/" not in match["key"]:
-            terms.append((match["key"], match["value"]))
-        elif token.strip():
-            words.append(token.strip())
-    return words, terms, status, unknown
-
-
-def not_understood(token: str, key: str, value: str) -> bool:
-    if key == "is":
-        return value not in STATUS_WORDS
-    return token[0] in "!-" or key.lower() in UNSUPPORTED_KEYS or value[0] in "<>"
-
-
-@dataclass(frozen=True)
-class Search:
-    """A search bounded for the database: its first ``MAX_QUERY_CHARS`` characters, without NULs,
-    split into at most ``MAX_WORDS`` distinct words (or quoted phrases) and ``MAX_TAG_TERMS`` distinct
-    tag terms."""
-
-    query: str = ""  # the part of the search used
-    words: tuple[str, ...] = ()  # each must match
-    terms: tuple[tuple[str, str], ...] = ()
-    cut: bool = False  # characters past MAX_QUERY_CHARS were left out
-    dropped: bool = False  # tag terms past MAX_TAG_TERMS were left out
-    words_dropped: bool = False  # words past MAX_WORDS were left out
-    status: str = ""  # of an is: term
-    unknown: tuple[str, ...] = ()  # terms not understood, left out
-
-    @classmethod
-    def parse(cls, query: str) -> "Search":
-        query = query.replace("\x00", "")
-        kept, cut = query[:MAX_QUERY_CHARS], len(query) > MAX_QUERY_CHARS
-        if cut and not query[MAX_QUERY_CHARS].isspace():
-            kept = re.sub(r"\S+$", "", kept) or kept  # no word or term cut in two
-        words, terms, status, unknown = split_search(kept)
-        words, terms = list(dict.fromkeys(words)), list(dict.fromkeys(terms))
-        return cls(query=kept.strip(), words=tuple(words[:MAX_WORDS]), terms=tuple(terms[:MAX_TAG_TERMS]), cut=cut,
-                   dropped=len(terms) > MAX_TAG_TERMS, words_dropped=len(words) > MAX_WORDS, status=status,
-                   unknown=tuple(unknown))
-
-    @property
-    def event_id(self) -> str:
-        """The event id (32 hex digits, with or without dashes) the search is, else ""."""
-        return given_event_id(self.query.strip()) or ""
-
-    @property
-    def notices(self) -> list[str]:
-        """What the page tells the user about the parts of the search left out."""
-        notices = []
-        if self.cut:
-            notices.append(_("Only the first %(n)d characters of the search were used.") % {"n": MAX_QUERY_CHARS})
-        if self.dropped:
-            notices.append(_("Only the first %(n)d tag terms (key:value) were used.") % {"n": MAX_TAG_TERMS})
-        if self.words_dropped:
-            notices.append(_("Only the first %(n)d words of the search were used.") % {"n": MAX_WORDS})
-        if self.unknown:
-            notices.append(_(
-                "Not understood, so left out of the search: %(terms)s. This search knows words (in title, "
-                "culprit and message), tag:value terms and is:unresolved, is:resolved or is:ignored."
-            ) % {"terms": ", ".join(self.unknown)})
-        return notices
-
-
-def with_tags(pairs: Iterable[tuple[str, str]]) -> Q:
-    """Issues carrying every ``(key, value)`` tag of ``pairs``, in one subquery however many pairs:
-    the ``INTERSECT`` of an index-only scan of the tag index per pair."""
-    scans = [IssueTag.objects.filter(key=key, value=value).values("issue_id") for key, value in dict.fromkeys(pairs)]
-    if not scans:
-        return Q()
-    return Q(pk__in=scans[0].intersection(*scans[1:]) if len(scans) > 1 else scans[0])
+def search(issues: QuerySet, query: "str | Query", user=None, tags: Iterable[tuple[str, str]] = ()) -> QuerySet:
+    """The issues matching a search (``search.parse``'s, bounded; none if it has errors) and ``tags``;
+    ``user`` is who ``assigned:me`` names."""
+    return apply(issues, query if isinstance(query, Query) else parse(query), user, tags)
 
 
 def with_tag(key: str, value: str) -> Q:
     return with_tags([(key, value)])
 
 
-def search(issues: QuerySet, query: "str | Search", tags: Iterable[tuple[str, str]] = ()) -> QuerySet:
-    """The issues matching a search (bounded, see ``Search``): each of its words (or quoted phrases) in
-    title, culprit or message, its ``key:value`` terms and ``tags`` as tags."""
-    parsed = query if isinstance(query, Search) else Search.parse(query)
-    issues = issues.filter(with_tags([*tags, *parsed.terms]))
-    for word in parsed.words:
-        issues = issues.filter(Q(title__icontains=word) | Q(culprit__icontains=word) | Q(message__icontains=word))
-    return issues
-
-
-def searched_event(search: Search) -> str:
+def searched_event(query: Query) -> str:
     """The id of the stored event a search is (a pasted event id), else ""."""
-    event_id = search.event_id
+    event_id = query.event_id
     return event_id if event_id and Event.objects.filter(event_id=event_id).exists() else ""
 
 
@@ -202,11 +97,11 @@ class IssueFilter:
     query: str = ""
     sort: str = "last_seen"
     project: str = ""  # a project's slug
-    search: Search = field(init=False)
+    search: Query = field(init=False)
 
     def __post_init__(self):
-        self.search = Search.parse(self.query)
-        self.query = self.search.query  # what the search box shows
+        self.search = parse(self.query)
+        self.query = self.search.text  # what the search box shows
         self.status = self.search.status or self.status  # an is: term wins over the status menu
 
     @classmethod
@@ -229,7 +124,8 @@ class IssueFilter:
     def notices(self) -> list[str]:
         return self.search.notices
 
-    def queryset(self) -> QuerySet:
+    def queryset(self, user=None) -> QuerySet:
+        """The issues the filters and the search (``user`` its "me") select, in the list's order."""
         issues = Issue.objects.all()
         if self.status != "all":
             issues = issues.filter(status=self.status)
@@ -238,7 +134,7 @@ class IssueFilter:
         if self.project:
             issues = issues.filter(project__slug=self.project)
         tags = [(key, value) for key, value in (("environment", self.environment), ("release", self.release)) if value]
-        return search(issues, self.search, tags).order_by(*SORTS[self.sort])
+        return search(issues, self.search, user, tags).order_by(*SORTS[self.sort])
 
 
 def column_length(model, name: str) -> int:

@@ -25,7 +25,7 @@ from ..models import Event, Issue, Level
 from ..ops.deletion import delete_issues
 from ..triage import status
 from ..triage.conditions import StatusConditions, describe
-from . import frequency, queries, raw_json
+from . import frequency, queries, raw_json, search
 from .activity import (
     activity_context,
     assignee_choices,
@@ -114,7 +114,7 @@ def issue_list(request):
     notices = filters.notices
     try:
         with queries.time_limit():
-            issues = filter_assigned(filters.queryset(), params.get("assigned", ""), request.user)
+            issues = filter_assigned(filters.queryset(request.user), params.get("assigned", ""), request.user)
             page = Paginator(issues, ISSUES_PER_PAGE).get_page(params.get("page"))
             issues = with_assignees(queries.with_sparklines(page.object_list, spark))
     except queries.ListTimeout:
@@ -127,6 +127,7 @@ def issue_list(request):
     params.pop("page", None)
     return render(request, "minisentry/issue_list.html", page_context(
         request, _("Issues"), filters=filters, notices=notices, page=page, issues=issues, params=params.urlencode(),
+        search_hint=search.HINT,
         here=here, spark=spark, spark_ranges=frequency.SPARK_RANGES,
         statuses=queries.STATUSES, levels=Level.values, sorts=SORT_LABELS,
         environments=queries.filter_choices("environment"), releases=queries.filter_choices("release"),

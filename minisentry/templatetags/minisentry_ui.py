@@ -20,6 +20,7 @@ from ..browse import breadcrumbs
 from ..browse.display import MAX_ITEMS, MAX_TEXT, Rows, cut_note, meta_at, meta_note
 from ..browse.frames import DJANGO_ADMIN
 from ..browse.frequency import DEFAULT_SPARK, SPARK_RANGES
+from ..browse.search import tag_term
 from ..models import Level
 from ..processing.paths import relative
 
@@ -231,10 +232,9 @@ def ui_url(context, name: str, *args) -> str:
 
 @register.simple_tag(takes_context=True)
 def tag_search_url(context, key, value, status="all") -> str:
-    """The issue list (of the page's frame) searching for ``key:"value"``."""
+    """The issue list (of the page's frame) searching for the issues carrying the tag value."""
     frame = frame_of(context)
-    quoted = '"' + str(value).replace('"', "") + '"'
-    return frame.url("issue_list") + "?" + urlencode({"status": status, frame.search_param: f"{key}:{quoted}"})
+    return frame.url("issue_list") + "?" + urlencode({"status": status, frame.search_param: tag_term(key, str(value))})
 
 
 @register.simple_tag(takes_context=True)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 
-from minisentry.browse import queries
+from minisentry.browse import queries, search
 
 from ..uihelpers import exception_event, message_event, store
 
@@ -65,7 +65,7 @@ def text_of(response) -> str:
 
 def test_a_thousand_tag_terms_use_the_first_ten(issues, frame):
     response = frame.get(query=THOUSAND)
-    assert "Only the first 10 tag terms (key:value) were used" in text_of(response)
+    assert "Only the first 10 key:value terms of the search were used" in text_of(response)
     assert frame.titles(response) == {ERROR}  # the ten terms it did use all match
 
 
@@ -79,18 +79,18 @@ def test_ten_tag_terms_are_all_used(issues, frame):
 def test_a_repeated_term_counts_once(issues, frame):
     response = frame.get(query=" ".join(["plan:free"] * 1000))
     assert frame.titles(response) == {TEA}
-    assert "tag terms" not in text_of(response)
+    assert "key:value terms" not in text_of(response)
 
 
 def test_a_hundred_kilobyte_query_is_cut(issues, frame):
     response = frame.get(query=HUNDRED_KB)
-    assert f"Only the first {queries.MAX_QUERY_CHARS} characters of the search were used" in text_of(response)
+    assert f"Only the first {search.MAX_QUERY_CHARS} characters of the search were used" in text_of(response)
     assert frame.titles(response) == {ERROR}
 
 
 def test_a_hundred_kilobytes_of_terms(issues, frame):
     response = frame.get(query=" ".join(f"k{i}:v{i}" for i in range(12_000)))
-    assert "Only the first 10 tag terms" in text_of(response)
+    assert "Only the first 10 key:value terms" in text_of(response)
     assert frame.titles(response) == set()
 
 

@@ -33,6 +33,7 @@ from minisentry.browse.frames import Frame
 from minisentry.browse.frequency import spark_range
 from minisentry.browse.interfaces import frame_order, remember_frame_order
 from minisentry.browse.merged import follow_merged
+from minisentry.browse.search import HINT, Query, parse
 from minisentry.browse.views import (
     ISSUES_PER_PAGE,
     act_on_issues,
@@ -97,7 +98,7 @@ class IssueIndexView(Guarded, IndexView):
 
     def setup(self, request, *args, **kwargs):
         request.GET = params = queries.without_nuls(request.GET)
-        if status := queries.Search.parse(params.get("q", "")).status:  # an is: term wins over the filter
+        if status := parse(params.get("q", "")).status:  # an is: term wins over the filter
             request.GET = params.copy()
             request.GET["status"] = status
         super().setup(request, *args, **kwargs)
@@ -121,12 +122,19 @@ class IssueIndexView(Guarded, IndexView):
     def header_buttons(self):
         return [HeaderButton(_("Storage"), url=reverse("minisentry_wagtail:storage"), icon_name="folder-inverse")]
 
+    def get_search_form(self):
+        """Wagtail's search box, hinting at the syntax as the Django-admin look's does."""
+        form = super().get_search_form()
+        if form is not None:
+            form.fields["q"].widget.attrs["placeholder"] = HINT
+        return form
+
     @cached_property
-    def search(self) -> queries.Search:
-        return queries.Search.parse(self.search_query)
+    def search(self) -> Query:
+        return parse(self.search_query or "")
 
     def search_queryset(self, queryset):
-        return queries.search(queryset, self.search) if self.is_searching else queryset
+        return queries.search(queryset, self.search, self.request.user) if self.is_searching else queryset
 
     def order_queryset(self, queryset):
         return queryset.order_by(self.ordering, "-pk")
