@@ -51,6 +51,12 @@ DEFAULTS = {
     "ALERTS": {
         "emails": [], "webhook_url": None, "rate_limit_seconds": 300, "timeout": 5.0, "base_url": "",
     },
+    # An event naming a row of AUTH_USER_MODEL (user.id, username or email) links to that user's admin
+    # page, and the user's admin page lists the issues the user hit (browse/site_users.py).
+    "LINK_USERS": True,
+    # With Wagtail: an event whose request URL a Wagtail page serves links to the page's editor and
+    # says when the page was last published before the issue began (browse/site_pages.py).
+    "LINK_PAGES": True,
 }
 
 

@@ -92,6 +92,8 @@ VALUES: dict[str, Rule] = {
     "SPOOL_CHECK_INTERVAL": number(0),
     "SHUTDOWN_TIMEOUT": number(0),
     "COMPRESSION_LEVEL": integer(-131072, 22),  # zstd's fast (negative) levels to its maximum
+    "LINK_USERS": boolean,
+    "LINK_PAGES": boolean,
 }
 
 # Dict settings: {key: rule}, whether False turns it off (None always does), and the check's id.
