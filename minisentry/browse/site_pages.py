@@ -1,10 +1,12 @@
 """With Wagtail: the page that served an event's request URL, its editor, and when it was last
 published before the issue began ("published 12 minutes before this issue began").
 
-The site is Wagtail's own choice for the URL's host and port (``get_site_for_hostname``, as
-``Site.find_for_request``); the page is the deepest one whose ``url_path`` starts the URL's path
-under the site's root, as ``Page.route`` walks the tree (a ``RoutablePageMixin`` page serves its
-sub-paths): one query, and no project code run on a URL taken from an event.
+A URL is Wagtail's when this site's URLconf sends its path to Wagtail's ``serve`` view. The site is
+Wagtail's own choice for the URL's host and port (``get_site_for_hostname``, as
+``Site.find_for_request`` does); the page is the one whose ``url_path`` is the URL's path under the
+site's root, else the deepest page on the way with a ``route`` of its own (a ``RoutablePageMixin``
+page serves its sub-paths), as ``Page.route`` walks the tree: one query, and no project code run on
+a URL taken from an event.
 """
 
 from dataclasses import dataclass
@@ -12,7 +14,7 @@ from datetime import datetime
 from urllib.parse import unquote, urlsplit
 
 from django.apps import apps
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
 from .. import conf
 
@@ -33,8 +35,11 @@ def enabled() -> bool:
 
 
 def path_prefixes(root_path: str, path: str) -> list[str]:
-    """The ``url_path`` of the root and of each page on the way to ``path`` (``/blog/post/``)."""
-    segments = [s for s in unquote(path).split("/") if s][:MAX_DEPTH]
+    """The ``url_path`` of the root and of each page on the way to ``path`` (``/blog/post/``); none
+    for a path deeper than ``MAX_DEPTH``."""
+    segments = [s for s in unquote(path).split("/") if s]
+    if len(segments) > MAX_DEPTH:
+        return []
     return [root_path + "".join(f"{s}/" for s in segments[:n]) for n in range(len(segments) + 1)]
 
 
@@ -54,12 +59,13 @@ def served_page(event: dict, first_seen: datetime, viewer) -> SitePage | None:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
         return None
+    if not wagtail_serves(unquote(parts.path) or "/"):
+        return None
     try:
         site = get_site_for_hostname(parts.hostname or "", port)
     except Site.DoesNotExist:
         return None
-    prefixes = path_prefixes(site.root_page.url_path, parts.path)
-    page = Page.objects.filter(url_path__in=prefixes).order_by("-depth").first()
+    page = page_at(Page, site.root_page.url_path, parts.path)
     if page is None:
         return None
     logged = (PageLogEntry.objects.filter(page_id=page.pk, action="wagtail.publish", timestamp__lte=first_seen)
@@ -68,6 +74,24 @@ def served_page(event: dict, first_seen: datetime, viewer) -> SitePage | None:
     times = [t for t in (logged, page.last_published_at, page.first_published_at) if t and t <= first_seen]
     published = max(times, default=None)
     return SitePage(page.title, "/" + page.url_path[len(site.root_page.url_path):], editor_url(page, viewer), published)
+
+
+def wagtail_serves(path: str) -> bool:
+    try:
+        return resolve(path).url_name == "wagtail_serve"
+    except Resolver404:
+        return False
+
+
+def page_at(page_model, root_path: str, path: str):
+    """The page at ``path`` below the page at ``root_path``, else the deepest one on the way that
+    routes sub-paths itself; None when neither is."""
+    prefixes = path_prefixes(root_path, path)
+    for page in page_model.objects.filter(url_path__in=prefixes).order_by("-depth"):
+        own = page.specific_class
+        if page.url_path == prefixes[-1] or own is not None and own.route is not page_model.route:
+            return page
+    return None
 
 
 def editor_url(page, viewer) -> str:

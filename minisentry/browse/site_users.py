@@ -86,7 +86,9 @@ def named_by(event: dict):
     lookups = [("id", model._meta.pk.name), ("username", model.USERNAME_FIELD), ("email", email_field(model))]
     for key, field in lookups:
         value = data.get(key)
-        if field is None or isinstance(value, bool) or not isinstance(value, (str, int)) or not str(value) or len(str(value)) > MAX_VALUE:
+        if field is None or isinstance(value, bool) or not isinstance(value, (str, int)):
+            continue
+        if not 0 < len(str(value)) <= MAX_VALUE:
             continue
         try:
             value = model._meta.get_field(field).to_python(str(value))
