@@ -7,14 +7,16 @@ sentry-python's Django integration sends the request's user as ``{"id": str(user
 one lookup in the tag index (``ms_issuetag_lookup``), whatever the number of events.
 """
 
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import reduce
 
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db.models import Sum
+from django.db.models import Case, IntegerField, Q, Sum, When
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 
@@ -76,28 +78,40 @@ def email_field(model) -> str | None:
     return name
 
 
+def lookup_value(model, field: str | None, value):
+    """``value`` as the user model's ``field`` holds it, or None when it cannot name anyone."""
+    if field is None or isinstance(value, bool) or not isinstance(value, (str, int)):
+        return None
+    if not 0 < len(str(value)) <= MAX_VALUE:
+        return None
+    try:
+        return model._meta.get_field(field).to_python(str(value))
+    except (ValidationError, ValueError):
+        return None
+
+
 def named_by(event: dict):
     """The user ``event["user"]`` names by its id (the primary key), else its username, else its
-    e-mail address (when exactly one user has it); None for anyone else. At most three queries."""
+    e-mail address (when exactly one user has it); None for anyone else. One query."""
     data = event.get("user")
     if not isinstance(data, dict):
         return None
     model = get_user_model()
-    lookups = [("id", model._meta.pk.name), ("username", model.USERNAME_FIELD), ("email", email_field(model))]
-    for key, field in lookups:
-        value = data.get(key)
-        if field is None or isinstance(value, bool) or not isinstance(value, (str, int)):
-            continue
-        if not 0 < len(str(value)) <= MAX_VALUE:
-            continue
-        try:
-            value = model._meta.get_field(field).to_python(str(value))
-            found = list(model._default_manager.filter(**{field: value})[:2])
-        except (ValidationError, ValueError, OverflowError):
-            continue
-        if len(found) == 1:
-            return found[0]
-    return None
+    fields = {"id": model._meta.pk.name, "username": model.USERNAME_FIELD, "email": email_field(model)}
+    wanted = [(field, value) for key, field in fields.items()
+              if (value := lookup_value(model, field, data.get(key))) is not None]
+    if not wanted:
+        return None
+    rank = Case(*(When(Q(**{field: value}), then=n) for n, (field, value) in enumerate(wanted)),
+                output_field=IntegerField())
+    matches = reduce(operator.or_, (Q(**{field: value}) for field, value in wanted))
+    try:
+        found = list(model._default_manager.filter(matches).annotate(ms_rank=rank).order_by("ms_rank")[:2])
+    except (ValueError, OverflowError):
+        return None
+    if not found or len(found) == 2 and found[0].ms_rank == found[1].ms_rank:  # none, or two with one e-mail
+        return None
+    return found[0]
 
 
 def site_user(event: dict, url: Callable[[object], str] | None) -> SiteUser | None:

@@ -124,7 +124,7 @@ def test_the_users_page_shows_no_errors_without_the_view_issue_permission_or_whe
     assert "Errors this user hit" not in no_issues.get(change_url(ada)).content.decode()
     with override_settings(MINISENTRY_LINK_USERS=False):
         assert "Errors this user hit" not in viewer("staff3", "view_user").get(change_url(ada)).content.decode()
-    adding = viewer("staff4", "view_user", "add_user").get(reverse("admin:auth_user_add"))
+    adding = viewer("staff4", "add_user", "change_user").get(reverse("admin:auth_user_add"))
     assert adding.status_code == 200 and "Errors this user hit" not in adding.content.decode()
 
 
