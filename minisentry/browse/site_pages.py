@@ -49,7 +49,7 @@ def served_page(event: dict, first_seen: datetime, viewer) -> SitePage | None:
         return None
     request = event.get("request")
     url = request.get("url") if isinstance(request, dict) else None
-    if not isinstance(url, str) or not url or len(url) > MAX_URL:
+    if not isinstance(url, str) or not url or len(url) > MAX_URL or "\x00" in url:  # no NUL reaches a query
         return None
     from wagtail.models import Page, PageLogEntry, Site  # only with Wagtail installed
     from wagtail.models.sites import get_site_for_hostname

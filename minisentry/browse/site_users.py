@@ -144,7 +144,8 @@ def issues_of(user, limit: int = MAX_ISSUES) -> tuple[list[Issue], bool]:
 
 def errors_box(viewer, user, frame: Frame) -> dict:
     """What the "errors this user hit" box on ``user``'s admin page shows in ``frame``: the newest
-    issues with links, and a search for all of them; empty (no box) unless ``viewer`` may view issues."""
+    issues with links, and the issue list searching the user's id (for more); empty (no box) unless
+    ``viewer`` may view issues."""
     if user is None or user.pk is None or not enabled() or not (viewer.is_active and viewer.has_perm(VIEW_ISSUE)):
         return {}
     issues, more = issues_of(user)

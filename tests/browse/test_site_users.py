@@ -70,6 +70,7 @@ def test_no_link_without_the_permission_to_see_users_or_when_turned_off():
 
 @pytest.mark.parametrize("user", [
     {"id": "not-a-number"}, {"id": "9" * 30}, {"id": "-1"}, {"id": True}, {"id": ["1"]}, {"username": XSS},
+    {"username": "ada\x00"},
     {"email": "shared@example.com"}, {"ip_address": "10.0.0.1"}, "id:1",
 ])
 def test_events_naming_nobody_or_two_users_link_to_no_one(user):

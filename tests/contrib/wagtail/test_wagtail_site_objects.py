@@ -148,7 +148,8 @@ def test_a_page_first_published_after_the_issue_began_says_so(admin_client, shop
 @pytest.mark.parametrize("url", ["https://other.example/pricing/", "https://shop.example/nothing-here/",
                                  "https://shop.example/fail/7/", "https://shop.example/pricing/yearly/",
                                  "https://shop.example/pricing" + "/x" * 40,
-                                 "not a url", "http://[::1", "https://shop.example/" + "x/" * 2000])
+                                 "not a url", "http://[::1", "https://shop\x00.example/pricing/",
+                                 "https://shop.example/" + "x/" * 2000])
 def test_urls_no_wagtail_page_serves_show_no_page(admin_client, shop_site, url):
     data = issue_at(url)
     assert all("ms-site-page" not in page for page in issue_pages(admin_client, data))
