@@ -82,7 +82,7 @@ def lookup_value(model, field: str | None, value):
     """``value`` as the user model's ``field`` holds it, or None when it cannot name anyone."""
     if field is None or isinstance(value, bool) or not isinstance(value, (str, int)):
         return None
-    if not 0 < len(str(value)) <= MAX_VALUE:
+    if not 0 < len(str(value)) <= MAX_VALUE or "\x00" in str(value):  # PostgreSQL refuses NUL in a query
         return None
     try:
         return model._meta.get_field(field).to_python(str(value))
@@ -105,10 +105,8 @@ def named_by(event: dict):
     rank = Case(*(When(Q(**{field: value}), then=n) for n, (field, value) in enumerate(wanted)),
                 output_field=IntegerField())
     matches = reduce(operator.or_, (Q(**{field: value}) for field, value in wanted))
-    try:
-        found = list(model._default_manager.filter(matches).annotate(ms_rank=rank).order_by("ms_rank")[:2])
-    except (ValueError, OverflowError):
-        return None
+    # an id past the column's range matches nothing (Django's IntegerFieldOverflow), never an error
+    found = list(model._default_manager.filter(matches).annotate(ms_rank=rank).order_by("ms_rank")[:2])
     if not found or len(found) == 2 and found[0].ms_rank == found[1].ms_rank:  # none, or two with one e-mail
         return None
     return found[0]
