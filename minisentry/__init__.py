@@ -15,10 +15,12 @@ __all__ = ["__version__", "flush", "get_backend", "stats", "store"]
 
 def stats() -> dict:
     """This process's capture counters since it started: events dropped, spooled, and counted
-    without being stored during an error storm (``sampled_out``, see ``MINISENTRY_STORM``), and
-    alerts that could not go out (``alerts_failed``, see ``MINISENTRY_ALERTS``)."""
+    without being stored during an error storm (``sampled_out``, see ``MINISENTRY_STORM``),
+    alerts that could not go out (``alerts_failed``, see ``MINISENTRY_ALERTS``), and the ingest
+    endpoint's counts (``ingest``: items accepted and not stored, by type; ``rate_limited``,
+    ``queue_full`` and ``invalid`` events)."""
 
     return {
         "dropped": writer.dropped, "spooled": writer.spooled, "sampled_out": sampler.sampled_out,
-        "alerts_failed": outbox.failed,
+        "alerts_failed": outbox.failed, "ingest": writer.counted("ingest:"),
     }

@@ -51,6 +51,26 @@ DEFAULTS = {
     "ALERTS": {
         "emails": [], "webhook_url": None, "rate_limit_seconds": 300, "timeout": 5.0, "base_url": "",
     },
+    # The API (minisentry.api.urls): the organization slug in its paths, and the requests each
+    # token may make per minute (None: no limit).
+    "ORGANIZATION": "site",
+    "API_RATE_LIMIT": 600,
+    # Events from the ingest endpoint: record the sender's IP address where the SDK asks for it
+    # (``{{auto}}``, ``sdk.settings.infer_ip``); off, such a placeholder is removed.
+    "INGEST_STORE_IP": False,
+    # The ingest endpoint (minisentry.ingest.urls), with Relay's default limits: an event (or
+    # security report) item, a request body as sent (compressed), an envelope once decompressed.
+    "INGEST_MAX_EVENT_SIZE": 1024 * 1024,
+    "INGEST_MAX_COMPRESSED_SIZE": 20 * 1024 * 1024,
+    "INGEST_MAX_ENVELOPE_SIZE": 100 * 1024 * 1024,
+    # The share of QUEUE_SIZE and QUEUE_BYTES the endpoint's events may fill (past it: 429); the
+    # site's own events keep the rest.
+    "INGEST_QUEUE_SHARE": 0.5,
+    # Seconds a process trusts its copy of the projects' keys (saving a key or project refreshes
+    # that process's copy at once), and the longest a request waits for the database to load it
+    # (then 503: the endpoint never hangs on a database outage).
+    "INGEST_KEY_CACHE_SECONDS": 10.0,
+    "INGEST_DB_TIMEOUT": 2.0,
     # An event naming a row of AUTH_USER_MODEL (user.id, username or email) links to that user's admin
     # page, and the user's admin page lists the issues the user hit (browse/site_users.py).
     "LINK_USERS": True,

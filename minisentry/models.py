@@ -1,6 +1,12 @@
 """The queryable index. Raw event JSON never lives here: it is in the blob store."""
 
+import secrets
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.db import models
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .backends import BlobMissing
@@ -9,7 +15,72 @@ from .backends.keys import blob_key
 from .fields import LENGTH, EventIdField, EventTimeField, Level
 from .storage.reader import Reader, locate
 
-__all__ = ["Counter", "Event", "EventBlob", "Issue", "IssueHash", "IssueHourlyCount", "IssueTag", "Level", "Segment"]
+__all__ = ["Activity", "ApiToken", "Counter", "Event", "EventBlob", "Issue", "IssueHash", "IssueHourlyCount",
+           "IssueTag", "Level", "MergedIssue", "Project", "ProjectKey", "Segment"]
+
+DEFAULT_PROJECT = "site"  # slug of the project the in-process hook writes to ("This site", migration 0009)
+
+
+def new_public_key() -> str:
+    return secrets.token_hex(16)
+
+
+class Project(models.Model):
+    """Where issues belong: the site itself (the default project) or a service, app or browser
+    bundle reporting over a DSN."""
+
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=50, unique=True)
+    allowed_origins = models.TextField(
+        blank=True,
+        help_text=_("Origins whose browsers may report, one per line (https://example.com); "
+                    "empty: the site's own ALLOWED_HOSTS; * for any."),
+    )
+    rate_limit = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("Events per minute the endpoint accepts for the project; empty: no limit.")
+    )
+    created = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def default_project_id() -> int:
+    """The default project's id, creating it when missing (a test database flushed, say)."""
+    return Project.objects.get_or_create(slug=DEFAULT_PROJECT, defaults={"name": "This site"})[0].pk
+
+
+class ProjectKey(models.Model):
+    """A public key (a DSN's user part) that lets SDKs report to a project."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="keys")
+    public_key = models.CharField(max_length=32, unique=True, default=new_public_key, editable=False)
+    label = models.CharField(max_length=100, blank=True)
+    is_active = models.BooleanField(default=True, help_text=_("A disabled key's events are refused (403)."))
+    rate_limit = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("Events per minute the endpoint accepts with this key; empty: no limit.")
+    )
+    created = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["project", "created"]
+
+    def __str__(self) -> str:
+        return self.label or self.public_key
+
+    def dsn(self, base_url: str) -> str | None:
+        """The DSN an SDK takes (``http://<key>@<host>/minisentry/<project id>``) on the site at
+        ``base_url`` (its scheme and host); None while ``minisentry.ingest.urls`` is not mounted."""
+        try:
+            path = reverse("minisentry_ingest:envelope", args=[self.project_id])
+        except NoReverseMatch:
+            return None
+        prefix = path[:-len(f"api/{self.project_id}/envelope/")]
+        site = urlsplit(base_url)
+        return f"{site.scheme or 'http'}://{self.public_key}@{site.netloc}{prefix}{self.project_id}"
 
 
 class Issue(models.Model):
@@ -18,9 +89,8 @@ class Issue(models.Model):
         RESOLVED = "resolved", _("resolved")
         IGNORED = "ignored", _("ignored")
 
-    fingerprint = models.CharField(
-        max_length=32, unique=True, help_text=_("The issue's primary grouping hash.")
-    )
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="issues", default=default_project_id)
+    fingerprint = models.CharField(max_length=32, help_text=_("The issue's primary grouping hash."))
     title = models.CharField(max_length=LENGTH["title"])
     culprit = models.CharField(max_length=LENGTH["culprit"], blank=True)
     message = models.TextField(blank=True, help_text=_("Message of the latest event, for search."))
@@ -53,9 +123,33 @@ class Issue(models.Model):
         default=0,
         help_text=_("Events counted during an error storm but stored without a row or a blob."),
     )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Ignored until any of these is met (none: forever); the issue then comes back unresolved.
+    ignore_until = models.DateTimeField(null=True, blank=True)
+    ignore_until_events = models.BigIntegerField(
+        null=True, blank=True, help_text=_("Comes back when its event count reaches this.")
+    )
+    ignore_until_users = models.BigIntegerField(
+        null=True, blank=True, help_text=_("Comes back when its user count reaches this.")
+    )
+    ignore_rate = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("Comes back when more than this many events arrive in an hour.")
+    )
+    # Resolved now (empty), in the next release, or in a given release: only an event from a newer
+    # release (next) or from that release or a newer one reopens it.
+    resolved_in = models.CharField(
+        max_length=16, blank=True, choices=[("", _("now")), ("next_release", _("the next release")),
+                                            ("release", _("a release"))],
+    )
+    resolved_release = models.CharField(max_length=LENGTH["release"], blank=True)
 
     class Meta:
         ordering = ["-last_seen"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "fingerprint"], name="ms_issue_project_fingerprint")
+        ]
         indexes = [
             # the issue list's sorts, each with its tie-breaker: an index without it makes the
             # database sort every issue with the same count before taking a page
@@ -74,10 +168,79 @@ class Issue(models.Model):
 
 
 class IssueHash(models.Model):
-    """Every grouping hash known for an issue; an event joins the issue owning any of its hashes."""
+    """Every grouping hash known for an issue; an event joins the issue of its project owning any
+    of its hashes."""
 
-    hash = models.CharField(max_length=32, primary_key=True)
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+", db_index=False)
+    hash = models.CharField(max_length=32)
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="hashes")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["project", "hash"], name="ms_issuehash_unique")]
+
+    def __str__(self) -> str:
+        return self.hash
+
+
+class MergedIssue(models.Model):
+    """An issue merged into another: its old id, so that its URLs lead to the one it joined."""
+
+    id = models.BigIntegerField(primary_key=True)
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="merged")
+
+    def __str__(self) -> str:
+        return f"{self.id} -> {self.issue_id}"
+
+
+class Activity(models.Model):
+    """One entry of an issue's history: a change of status, assignee or grouping, or a note."""
+
+    class Kind(models.TextChoices):
+        RESOLVED = "resolved", _("resolved")
+        UNRESOLVED = "unresolved", _("unresolved")
+        IGNORED = "ignored", _("ignored")
+        REGRESSED = "regressed", _("regressed")
+        CAME_BACK = "came_back", _("came back")
+        ASSIGNED = "assigned", _("assigned")
+        MERGED = "merged", _("merged")
+        UNMERGED = "unmerged", _("unmerged")
+        NOTE = "note", _("note")
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="activity", db_index=False)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    created = models.DateTimeField(default=timezone.now)
+    text = models.TextField(blank=True, help_text=_("A note's text (plain)."))
+    data = models.JSONField(default=dict, blank=True, help_text=_("What changed: condition, release, event…"))
+    edited = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["issue", "-created", "-id"], name="ms_activity_issue")]
+        verbose_name_plural = _("activities")
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.issue_id}"
+
+
+class ApiToken(models.Model):
+    """A staff user's token for the API (``Authorization: Bearer sntryu_…``); only its digest is kept."""
+
+    class Scope(models.TextChoices):
+        READ = "read", _("read")
+        WRITE = "write", _("read and write")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(max_length=64, unique=True, editable=False, help_text=_("SHA-256 of the token."))
+    prefix = models.CharField(max_length=16, editable=False, help_text=_("Its first characters, to recognise it."))
+    scope = models.CharField(max_length=8, choices=Scope.choices, default=Scope.READ)
+    label = models.CharField(max_length=100, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+    last_used = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.label or f"{self.prefix}…"
 
 
 class Event(models.Model):

@@ -6,6 +6,8 @@ import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import brotli
+
 import minisentry
 from minisentry.backends.keys import blob_key
 from minisentry.models import Event, Segment
@@ -53,6 +55,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
         if self.headers.get("Content-Encoding") == "gzip":
             body = gzip.decompress(body)
+        elif self.headers.get("Content-Encoding") == "br":  # sentry-sdk's choice where brotli is installed
+            body = brotli.decompress(body)
         self.server.requests.append((self.path, dict(self.headers), body))
         self.send_response(self.server.status)
         self.send_header("Content-Type", "application/json")

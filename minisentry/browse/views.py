@@ -121,6 +121,7 @@ def issue_list(request):
         here=here, spark=spark, spark_ranges=frequency.SPARK_RANGES,
         statuses=queries.STATUSES, levels=Level.values, sorts=SORT_LABELS,
         environments=queries.filter_choices("environment"), releases=queries.filter_choices("release"),
+        projects=queries.project_choices(),
     ))
 
 
@@ -145,6 +146,7 @@ def event_context(issue: Issue, event: Event | None, order: str = "recent", view
         "neighbours": neighbours, "position": position, "site_user": user, "site_page": page,
         "tag_distribution": queries.tag_distribution(issue),
         "charts": frequency.issue_charts(issue.pk),
+        "project": issue.project if queries.several_projects() else None,
     }
 
 

@@ -9,19 +9,21 @@ import logging
 
 from sentry_sdk.integrations.logging import ignore_logger
 
-from ..processing import codec
+from ..processing import codec, received
 from . import writer
 
 logger = logging.getLogger("minisentry")
 
 
-def store(send: bool = False, event_callback=None, hint_callback=None, ignore_errors=()):
+def store(send: bool = False, event_callback=None, hint_callback=None, ignore_errors=(), project: str | None = None):
     """A ``before_send`` callable that stores every event locally.
 
     ``send=True`` returns the event so the SDK also sends it to its DSN; otherwise the SDK sends
     nothing. ``event_callback(event)`` and ``hint_callback(hint)`` are called for each stored
     event; their exceptions (``SystemExit`` included) are logged and swallowed. ``ignore_errors``
-    lists exception classes (or their dotted names) whose events are not stored. Called by hand,
+    lists exception classes (or their dotted names) whose events are not stored. ``project`` is the
+    slug of the project the events belong to (created when first used); by default, the site's
+    own project (``minisentry.models.DEFAULT_PROJECT``). Called by hand,
     the hook takes the event dict over: do not change it afterwards.
     """
     # Our own log records must never come back to us as events.
@@ -37,7 +39,9 @@ def store(send: bool = False, event_callback=None, hint_callback=None, ignore_er
                 return result
             if ignored(hint):
                 return result
-            payload = codec.dumps(event) if send or event_callback else event
+            payload = codec.dumps(event) if send or event_callback or project else event
+            if project:
+                payload = received.wrap(payload, {"project": str(project)})
             _call(event_callback, event)
             _call(hint_callback, hint)
             writer.enqueue(payload)

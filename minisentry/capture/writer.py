@@ -5,7 +5,9 @@ the event while the queue is short, JSON bytes beyond (so a burst's memory is bo
 The writer thread takes batches, prepares them (grouping, index fields, compression) and hands
 them to the backend through its own database connection. Whatever fails, a batch ends stored,
 spooled to disk, or (when the spool cannot be written either) counted as dropped; a snapshot that
-does not fit in the queue is counted as dropped, and the count is stored and logged.
+does not fit in the queue is counted as dropped, and the count is stored and logged. Events from the
+ingest endpoint (``source="ingest"``) may fill only ``MINISENTRY_INGEST_QUEUE_SHARE`` of the queue:
+past it ``enqueue`` refuses them (the endpoint answers 429), and the site's own events keep the rest.
 
 The writer imports nothing once it runs: what it runs on a batch (``capture.stages``: prepare,
 store, count, replay) uses the models, so ``apps.py`` hands it over once Django's apps are ready;
@@ -36,11 +38,11 @@ from types import ModuleType
 from .. import conf
 from ..processing import codec
 from . import exiting, spool
+from .counting import Counting, Tallies
 from .saving import close_connections, save
 
 logger = logging.getLogger("minisentry")
 
-LOG_INTERVAL = 10.0  # seconds between two "queue full" warnings
 # The hook wakes the writer only for a backlog of WAKE_AT events; otherwise the writer looks at the
 # queue every LINGER seconds. Waking a thread per event cost the calling thread a context switch
 # (~10-25 µs on this VM, more than the rest of the hook). Between two batches the writer lingers
@@ -54,7 +56,6 @@ WAKE_AT = 50
 INLINE_EVENTS = 100
 DICT_BYTES = 64 * 1024
 FORK_WAIT = 30.0  # longest a fork waits for the writer to finish its batch (stores have timeouts)
-COUNT_RETRY = 1.0  # seconds between attempts to store the dropped-events counter
 # multiprocessing runs finalizers by decreasing priority before os._exit: ours runs after those of
 # positive priority (pools, queues), which may still capture.
 EXIT_PRIORITY = 0
@@ -65,7 +66,11 @@ def byte_size(payload: bytes | dict) -> int:
     return len(payload) if isinstance(payload, bytes) else DICT_BYTES
 
 
-class Writer:
+class Received(bytes):
+    """A payload from the ingest endpoint, as queued: its share of the queue is counted apart."""
+
+
+class Writer(Counting):
     def __init__(self):
         self._reset()
         self._exit_registered = False
@@ -85,21 +90,19 @@ class Writer:
         self._lock = threading.RLock()  # the state's: reentrant, for a capture from a signal handler
         self._cond = threading.Condition(self._lock)
         self._nested: deque[bytes | dict] = deque()  # captured while their thread held the lock
-        self._nested_dropped: deque[int] = deque()  # drops counted there
+        self._nested_counts: deque[tuple[str, int]] = deque()  # counts added there
         self._exited = False  # the at-exit flush has run: later captures are flushed at once
         self._exit_stuck = False  # it timed out: later captures are spooled at once
         self._work = threading.RLock()  # held while importing stages and handling a batch
         self._fork_waiting = self._fork_held = False
         self._queue: deque[bytes | dict] = deque()
         self._queued_bytes = 0
+        self._received = self._received_bytes = 0  # queued events (and their bytes) from the endpoint
         self._pending = 0  # queued + being written
         self._flushing = 0  # threads waiting in flush(): the writer neither lingers nor yields
         self._in_flight: list[bytes | dict] = []
         self._thread: threading.Thread | None = None
-        self._dropped_unsaved = 0  # counted, not yet handed to the database
-        self._dropped_saving = 0  # being added to the stored counter now
-        self._dropped_retry = 0  # adding them failed; retried every COUNT_RETRY seconds
-        self._retry_at = 0.0
+        self._tallies = Tallies()  # counts for the durable counters, stored by the writer thread
         self.dropped = 0
         self.spooled = 0
         self._last_warning = 0.0
@@ -118,12 +121,16 @@ class Writer:
 
     # calling thread ---------------------------------------------------------------------------
 
-    def enqueue(self, payload: bytes | dict) -> bool:
+    def enqueue(self, payload: bytes | dict, source: str = "site") -> bool:
         """Queue a snapshot for the writer; False (and counted) when the queue is full.
 
         A dict must be the caller's to give away (the SDK's serialized copy of an event it will not
         send); it is queued as is while fewer than ``INLINE_EVENTS`` events wait or while the queue
-        stays under half ``QUEUE_BYTES`` (a dict counting ``DICT_BYTES``), serialized otherwise."""
+        stays under half ``QUEUE_BYTES`` (a dict counting ``DICT_BYTES``), serialized otherwise.
+        ``source="ingest"``: bytes from the ingest endpoint, refused (False, not counted: the
+        endpoint answers 429 and counts it) past their share of the queue."""
+        if source == "ingest":
+            return self._enqueue_received(Received(payload))
         if self._lock._is_owned():  # re-entered (a signal handler, a __del__): see the module's doc
             return self._enqueue_nested(payload)
         if self._pid != os.getpid():  # forked by something that skips os.register_at_fork hooks
@@ -145,15 +152,41 @@ class Writer:
             self._ensure_thread_locked()
         return True
 
+    def _enqueue_received(self, payload: Received) -> bool:
+        if self._pid != os.getpid():
+            self._reset()
+        if self._exited or self._lock._is_owned():
+            return False  # the endpoint answers 503/429: its client sends again later
+        share, size = conf.get("INGEST_QUEUE_SHARE"), len(payload)
+        with self._cond:
+            if (self._received + 1 > share * conf.get("QUEUE_SIZE") or len(self._queue) >= conf.get("QUEUE_SIZE")
+                    or self._received_bytes + size > share * conf.get("QUEUE_BYTES")):
+                return False
+            self._append_locked(payload, size)
+            if len(self._queue) >= WAKE_AT:
+                self._cond.notify()
+            self._ensure_thread_locked()
+        return True
+
     def _append_locked(self, payload: bytes | dict, size: int) -> None:
         self._queue.append(payload)
         self._queued_bytes += size
         self._pending += 1
+        if isinstance(payload, Received):
+            self._received += 1
+            self._received_bytes += size
+
+    def _taken_locked(self, payloads: list[bytes | dict]) -> None:
+        """``payloads`` left the queue (for a batch, or the spool)."""
+        self._queued_bytes -= sum(map(byte_size, payloads))
+        received = [len(p) for p in payloads if isinstance(p, Received)]
+        self._received -= len(received)
+        self._received_bytes -= sum(received)
 
     def _enqueue_nested(self, payload: bytes | dict) -> bool:
         """Queue a capture made while this thread holds the lock, changing nothing it holds it for."""
         if len(self._nested) >= conf.get("QUEUE_SIZE"):
-            self._nested_dropped.append(1)
+            self._nested_counts.append(("dropped", 1))
             return False
         self._nested.append(payload)
         return True
@@ -163,8 +196,12 @@ class Writer:
         while self._nested:
             payload = self._nested.popleft()
             self._append_locked(payload, byte_size(payload))
-        while self._nested_dropped:
-            self._count_dropped_locked(self._nested_dropped.popleft(), "the queue is full")
+        while self._nested_counts:
+            name, n = self._nested_counts.popleft()
+            if name == "dropped":
+                self._count_dropped_locked(n, "the queue is full")
+            else:
+                self._count_locked(name, n)
 
     def _enqueue_late(self, payload: bytes | dict) -> bool:
         """After the at-exit flush: flush the event now, or spool it (the writer gone or stuck); not
@@ -180,20 +217,6 @@ class Writer:
         self._flush_or_spool()
         return True
 
-    def count_dropped(self, n: int, reason: str) -> None:
-        if self._lock._is_owned():  # re-entered: as in enqueue
-            return self._nested_dropped.append(n)
-        with self._cond:
-            self._count_dropped_locked(n, reason)
-
-    def _count_dropped_locked(self, n: int, reason: str) -> None:
-        """Count; the writer thread logs and stores the count (no I/O in the calling thread)."""
-        self.dropped += n
-        self._dropped_unsaved += n
-        self._drop_reason = reason
-        self._cond.notify()
-        self._ensure_thread_locked()
-
     def _ensure_thread_locked(self) -> None:
         if self._thread is None or not self._thread.is_alive():
             self._thread = threading.Thread(target=self._run, name="minisentry-writer", daemon=True)
@@ -204,7 +227,7 @@ class Writer:
 
     def _settled(self) -> bool:
         self._adopt_nested_locked()
-        return not (self._pending or self._dropped_unsaved or self._dropped_saving or self._dropped_retry)
+        return not (self._pending or self._tallies.pending())
 
     def flush(self, timeout: float | None = None) -> bool:
         """Wait until every queued event is stored (or spooled) and every drop count is stored;
@@ -215,7 +238,7 @@ class Writer:
             if self._settled():
                 return True
             self._ensure_thread_locked()
-            self._retry_at = 0.0
+            self._tallies.retry_at = 0.0
             self._flushing += 1
             self._cond.notify_all()  # the writer may be lingering
             try:
@@ -241,7 +264,7 @@ class Writer:
             self._adopt_nested_locked()
             left = list(self._in_flight) + list(self._queue)
             self._pending -= len(self._queue)
-            self._queued_bytes -= sum(map(byte_size, self._queue))
+            self._taken_locked(list(self._queue))
             self._queue.clear()
             self._in_flight = []  # spooled: replay is idempotent if the writer still stores them
         if left:
@@ -249,10 +272,10 @@ class Writer:
             self._keep(left)
         with self._cond:
             self._adopt_nested_locked()
-            counts = self._dropped_unsaved + self._dropped_saving + self._dropped_retry
-            self._dropped_unsaved = self._dropped_saving = self._dropped_retry = 0
-        if counts and not spool.write_count("dropped", counts):
-            logger.error("minisentry: %d dropped event(s) could not be counted at exit", counts)
+            counts = self._tallies.drain()
+        for name, n in counts.items():
+            if not spool.write_count(name, n):
+                logger.error("minisentry: %d could not be added to the %s counter at exit", n, name)
 
     # writer thread ----------------------------------------------------------------------------
 
@@ -274,7 +297,7 @@ class Writer:
         """Whether to write now: a drop count to store, ``WAKE_AT`` events waiting, a flush waiting,
         or any event once ``deadline`` (``LINGER`` after the last batch) has passed."""
         self._adopt_nested_locked()
-        if self._dropped_unsaved or self._count_due():
+        if self._tallies.unsaved or self._tallies.retry_due():
             return True
         return bool(self._queue) and (
             len(self._queue) >= WAKE_AT or self._flushing > 0 or time.monotonic() >= deadline
@@ -288,13 +311,13 @@ class Writer:
         with self._work:
             try:
                 while True:
-                    self._save_dropped_count()
+                    self._save_counts()
                     with self._cond:
                         self._adopt_nested_locked()
                         size = conf.get("BATCH_SIZE")
                         batch = [self._queue.popleft() for _ in range(min(size, len(self._queue)))]
                         self._in_flight = batch
-                        self._queued_bytes -= sum(map(byte_size, batch))
+                        self._taken_locked(batch)
                     try:
                         if batch:
                             self._write(batch)
@@ -312,33 +335,6 @@ class Writer:
             finally:
                 close_connections()
 
-    def _count_due(self) -> bool:
-        return bool(self._dropped_retry) and time.monotonic() >= self._retry_at
-
-    def _save_dropped_count(self) -> None:
-        with self._cond:
-            fresh, retry = self._dropped_unsaved, self._dropped_retry if self._count_due() else 0
-            n = fresh + retry
-            self._dropped_unsaved, self._dropped_retry = 0, self._dropped_retry - retry
-            self._dropped_saving = n
-            total, reason = self.dropped, self._drop_reason
-        if not n:
-            return
-        now = time.monotonic()
-        if fresh and now - self._last_warning > LOG_INTERVAL:
-            self._last_warning = now
-            logger.error("minisentry: dropped event(s) because %s; %d dropped so far", reason, total)
-        try:
-            self._stages.count("dropped", n)
-        except BaseException:
-            logger.exception("minisentry: could not store the dropped-events counter; retrying")
-            with self._cond:
-                self._dropped_retry += n
-                self._retry_at = time.monotonic() + COUNT_RETRY
-        finally:
-            with self._cond:
-                self._dropped_saving = 0
-
     def _write(self, batch: list[bytes | dict]) -> None:
         """Store the batch; what cannot be stored is spooled. Never raises."""
         try:
@@ -346,9 +342,13 @@ class Writer:
             for payload in batch:
                 try:
                     records.append(self._stages.prepare(payload))
-                except BaseException:  # SystemExit from an object's __repr__ too
-                    logger.exception("minisentry: cannot prepare an event; spooling it")
-                    unreadable.append(payload)
+                except BaseException as error:  # SystemExit from an object's __repr__ too
+                    if isinstance(payload, Received) and isinstance(error, ValueError):
+                        logger.debug("minisentry: an event from the ingest endpoint is invalid: %s", error)
+                        self.count("ingest:invalid")  # the sender's fault: counted, not kept
+                    else:
+                        logger.exception("minisentry: cannot prepare an event; spooling it")
+                        unreadable.append(payload)
                 # Hand the GIL over between events: a thread capturing an event would otherwise wait
                 # for the switch interval (5 ms) while this one groups a whole batch. Not while a
                 # flush waits for this thread: a zero sleep takes ~60-90 µs on this VM.
@@ -360,7 +360,7 @@ class Writer:
             self._keep(batch)
             return
         if not stored:
-            unreadable.extend(r.payload for r in records)
+            unreadable.extend(r.original() for r in records)
         if unreadable:
             self._keep(unreadable)
             self._next_spool_check = 0.0

@@ -10,6 +10,8 @@ from ..backends import InvalidBackendError, get_backend
 from ..capture import spool
 from ..models import Counter, Event, Issue, Segment
 
+INGEST = "ingest:"  # the prefix of the ingest endpoint's counters
+
 
 @dataclass
 class BackendStats:
@@ -36,6 +38,9 @@ class StorageStats:
     dropped_events: int
     sampled_out_events: int  # counted on their issue during error storms, stored without a row
     alerts_failed: int  # alert e-mails and webhook posts that did not go out
+    # the ingest endpoint's counts by item type (accepted, not stored), and of its refusals
+    # (rate_limited, queue_full) and invalid events: the counters named ingest:<name>
+    ingest: dict[str, int] = field(default_factory=dict)
     backends: list[BackendStats] = field(default_factory=list)
     segments: int = 0
     segment_bytes: int = 0
@@ -77,6 +82,7 @@ def collect() -> StorageStats:
     spooled, spooled_bytes = spool.size()
     names = ("dropped", "sampled_out", "alerts_failed")
     counters = dict(Counter.objects.filter(name__in=names).values_list("name", "value"))
+    ingest = Counter.objects.filter(name__startswith=INGEST).order_by("name").values_list("name", "value")
     return StorageStats(
         issues=Issue.objects.count(),
         events=sum(b.events for b in backends),
@@ -90,6 +96,7 @@ def collect() -> StorageStats:
         dropped_events=counters.get("dropped", 0),
         sampled_out_events=counters.get("sampled_out", 0),
         alerts_failed=counters.get("alerts_failed", 0),
+        ingest={name.removeprefix(INGEST): value for name, value in ingest},
         backends=backends,
         segments=sum(b.segments for b in backends),
         segment_bytes=sum(b.segment_bytes for b in backends),

@@ -1,7 +1,9 @@
-"""What Relay writes into an event it makes of a browser security report: the message ("Blocked
-'script' from 'evil.example'") and the culprit (the violated directive, normalized), so that the
-issue is titled as Sentry titles it. Only missing fields are filled."""
+"""What Relay makes of a browser's security report: the event of a raw report (``report_event``,
+for the ingest endpoint's ``security`` items), its message ("Blocked 'script' from
+'evil.example'") and culprit (the violated directive, normalized), so that the issue is titled as
+Sentry titles it (only missing fields are filled)."""
 
+import uuid
 from urllib.parse import urlsplit
 
 from ..grouping.strategies.security import LOCAL, local_script_violation, normalize_uri
@@ -82,4 +84,48 @@ def with_report_summary(event: dict) -> dict:
         event["logentry"] = {"formatted": summary[0]}
     if not event.get("culprit") and summary[1]:
         event["culprit"] = summary[1]
+    return event
+
+
+# A browser's raw report (the security endpoint's body) -> the event Relay makes of it ------------
+
+CSP_KEYS = {  # CSP level 3 (Reporting API, camelCase) -> the csp interface's keys
+    "documentURL": "document_uri", "blockedURL": "blocked_uri", "effectiveDirective": "effective_directive",
+    "originalPolicy": "original_policy", "referrer": "referrer", "statusCode": "status_code",
+    "sourceFile": "source_file", "lineNumber": "line_number", "columnNumber": "column_number",
+    "sample": "script_sample", "disposition": "disposition",
+}
+RAW_KINDS = {"expect-ct-report": "expectct", "expect-staple-report": "expectstaple"}
+
+
+def report_event(report, received: float) -> dict:
+    """The event of a raw security report (CSP in both its forms, Expect-CT, Expect-Staple, HPKP):
+    its interface with Relay's key names, the document as the request, the time it was received.
+    Raises ValueError for anything else."""
+    if isinstance(report, list) and report:  # the Reporting API posts a list
+        report = report[0]
+    if not isinstance(report, dict):
+        raise ValueError("a security report must be a JSON object")
+    event = {"event_id": uuid.uuid4().hex, "timestamp": received, "level": "error"}
+    if isinstance(report.get("csp-report"), dict):
+        csp = {key.replace("-", "_"): value for key, value in report["csp-report"].items()}
+    elif report.get("type") == "csp-violation" and isinstance(report.get("body"), dict):
+        csp = {CSP_KEYS[key]: value for key, value in report["body"].items() if key in CSP_KEYS}
+    else:
+        kind = next((k for k in RAW_KINDS if isinstance(report.get(k), dict)), None)
+        if kind is not None:
+            body = {key.replace("-", "_"): value for key, value in report[kind].items()}
+            return event | {"logger": "security", RAW_KINDS[kind]: body}
+        if isinstance(report.get("hostname"), str) and "known-pins" in report:
+            return event | {"logger": "security", "hpkp": {k.replace("-", "_"): v for k, v in report.items()}}
+        raise ValueError("not a security report this endpoint knows")
+    if not csp.get("effective_directive") and isinstance(csp.get("violated_directive"), str):
+        csp["effective_directive"] = csp["violated_directive"].partition(" ")[0]
+    document = csp.get("document_uri")
+    event |= {"logger": "csp", "csp": csp, "tags": {
+        "effective-directive": str(csp.get("effective_directive") or "")[:200],
+        "blocked-uri": str(csp.get("blocked_uri") or "")[:200],
+    }}
+    if isinstance(document, str) and document:
+        event["request"] = {"url": document}
     return event

@@ -26,6 +26,7 @@ from ..fields import id_to_db, time_to_db
 from ..models import Counter, Event, Issue, IssueHourlyCount, IssueTag, SampledEvent
 from ..processing.prepare import EventRecord
 from .issues import db_value, resolve_issues, update_issues
+from .projects import project_of
 
 MAX_PARAMS = 30_000  # per statement: SQLite allows 32,766, PostgreSQL 65,535
 RETURNING = sqlite3.sqlite_version_info >= (3, 35)  # SQLite's INSERT … RETURNING
@@ -145,7 +146,15 @@ def store(records: Sequence[EventRecord], backend: str, segment: Model | None = 
         result.sampled_out = len(records) - len(result.records)
         if not records:
             return result
-        issue_of, result.new_issues = resolve_issues(records, connection)
+        projects = project_of(records, using)
+        if len(projects) < len(records):  # their project was deleted since the endpoint took them
+            upsert_add(connection, Counter, ("name",), "value", {("dropped",): len(records) - len(projects)})
+            records = [r for r in records if r.event_id in projects]
+            result.records = [r for r in result.records if r.event_id in projects]
+            result.sampled_out = len(records) - len(result.records)
+            if not records:
+                return result
+        issue_of, result.new_issues = resolve_issues(records, connection, projects)
         if segment is not None:
             segment.save(using=using)
         _insert_events(connection, result.records, issue_of, backend, segment, offsets or {})

@@ -20,45 +20,55 @@ DESCRIPTIVE = ("title", "culprit", "message", "level", "environment", "release")
 UPDATE_FROM = sqlite3.sqlite_version_info >= (3, 33)  # SQLite's UPDATE … FROM
 
 
-def resolve_issues(records: list[EventRecord], connection) -> tuple[dict[str, int], list[int]]:
-    """Map each record's event id to the issue owning any of its hashes, creating issues as needed.
+def resolve_issues(records: list[EventRecord], connection,
+                   project_of: dict[str, int]) -> tuple[dict[str, int], list[int]]:
+    """Map each record's event id to the issue of its project (``project_of``, by event id) owning
+    any of its hashes, creating issues as needed.
 
     Returns the mapping and the ids of the issues created."""
     using = connection.alias
-    hashes = {h for r in records for h in r.hashes}
-    owner = dict(IssueHash.objects.using(using).filter(hash__in=hashes).values_list("hash", "issue_id"))
+    keys = {(project_of[r.event_id], h) for r in records for h in r.hashes}
+    owner = _owners(using, keys)
     created = []
-    if any(not any(h in owner for h in r.hashes) for r in records):
+    if any(not any((project_of[r.event_id], h) in owner for h in r.hashes) for r in records):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ISSUE_LOCK_ID])
-            owner = dict(
-                IssueHash.objects.using(using).filter(hash__in=hashes).values_list("hash", "issue_id")
-            )
+            owner = _owners(using, keys)
         for record in sorted(records, key=lambda r: r.timestamp):
-            if not any(h in owner for h in record.hashes):
+            project = project_of[record.event_id]
+            if not any((project, h) in owner for h in record.hashes):
                 issue = Issue.objects.using(using).create(
-                    fingerprint=record.hashes[0], title=record.title, culprit=record.culprit,
-                    message=record.message, level=record.level, platform=record.platform,
-                    grouped_by=record.grouped_by, first_seen=record.timestamp,
+                    project_id=project, fingerprint=record.hashes[0], title=record.title,
+                    culprit=record.culprit, message=record.message, level=record.level,
+                    platform=record.platform, grouped_by=record.grouped_by, first_seen=record.timestamp,
                     last_seen=record.timestamp, environment=record.environment,
                     release=record.release, first_release=record.release,
                 )
                 created.append(issue.pk)
-                owner.update(dict.fromkeys(record.hashes, issue.pk))
+                owner.update(dict.fromkeys(((project, h) for h in record.hashes), issue.pk))
                 IssueHash.objects.using(using).bulk_create(
-                    IssueHash(hash=h, issue_id=issue.pk) for h in record.hashes
+                    IssueHash(project_id=project, hash=h, issue_id=issue.pk) for h in record.hashes
                 )
     issue_of, extra = {}, {}
     for record in records:
-        issue_id = next(owner[h] for h in record.hashes if h in owner)
+        project = project_of[record.event_id]
+        issue_id = next(owner[(project, h)] for h in record.hashes if (project, h) in owner)
         issue_of[record.event_id] = issue_id
-        extra.update({h: issue_id for h in record.hashes if h not in owner})
+        extra.update({(project, h): issue_id for h in record.hashes if (project, h) not in owner})
     if extra:  # hashes first seen beside a known one now lead to the same issue
         IssueHash.objects.using(using).bulk_create(
-            (IssueHash(hash=h, issue_id=i) for h, i in extra.items()), ignore_conflicts=True
+            (IssueHash(project_id=p, hash=h, issue_id=i) for (p, h), i in extra.items()), ignore_conflicts=True
         )
     return issue_of, created
+
+
+def _owners(using: str, keys: set[tuple[int, str]]) -> dict[tuple[int, str], int]:
+    """The issue owning each known (project, hash)."""
+    rows = IssueHash.objects.using(using).filter(
+        project_id__in={p for p, _ in keys}, hash__in={h for _, h in keys}
+    ).values_list("project_id", "hash", "issue_id")
+    return {(p, h): i for p, h, i in rows if (p, h) in keys}
 
 
 def update_issues(connection, by_issue: dict[int, list[EventRecord]]) -> list[int]:

@@ -37,5 +37,7 @@ class Command(BaseCommand):
             f"Dropped events: {stats.dropped_events}",
             f"Sampled out:    {stats.sampled_out_events} (storm events counted, not stored)",
             f"Alerts failed:  {stats.alerts_failed} (e-mails and webhook posts that did not go out)",
+            f"Ingest:         {', '.join(f'{name} {n}' for name, n in stats.ingest.items()) or '-'}"
+            " (items accepted and not stored, by type; events refused or invalid)",
         ]
         self.stdout.write("\n".join(lines))
