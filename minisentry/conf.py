@@ -73,6 +73,12 @@ DEFAULTS = {
     # (then 503: the endpoint never hangs on a database outage).
     "INGEST_KEY_CACHE_SECONDS": 10.0,
     "INGEST_DB_TIMEOUT": 2.0,
+    # An event naming a row of AUTH_USER_MODEL (user.id, username or email) links to that user's admin
+    # page, and the user's admin page lists the issues the user hit (browse/site_users.py).
+    "LINK_USERS": True,
+    # With Wagtail: an event whose request URL a Wagtail page serves links to the page's editor and
+    # says when the page was last published before the issue began (browse/site_pages.py).
+    "LINK_PAGES": True,
 }
 
 

@@ -124,6 +124,8 @@ VALUES: dict[str, Rule] = {
     "INGEST_QUEUE_SHARE": fraction,
     "INGEST_KEY_CACHE_SECONDS": number(0),
     "INGEST_DB_TIMEOUT": number(0, above=True),
+    "LINK_USERS": boolean,
+    "LINK_PAGES": boolean,
 }
 
 # Dict settings: {key: rule}, whether False turns it off (None always does), and the check's id.

@@ -124,6 +124,8 @@ def test_valid_scrubbing_settings_pass(value):
     ("COMPRESSION_LEVEL", 23, "must be from -131072 to 22, not 23"),
     ("SPOOL_DIR", None, "must be a path"),
     ("INGEST_STORE_IP", "yes", "must be True or False, not str 'yes'"),
+    ("LINK_USERS", "yes", "must be True or False, not str 'yes'"),
+    ("LINK_PAGES", 1, "must be True or False, not int 1"),
 ])
 def test_wrong_types_and_impossible_values_are_e008(setting, value, says):
     [(id, text)] = [m for m in messages(**{f"MINISENTRY_{setting}": value}) if m[0] != "minisentry.E005"]

@@ -7,7 +7,8 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "minisentry"
 # apps.py imports what needs ready apps; s3.py and the Wagtail hooks import optional extras.
-LATE_IMPORTS_ALLOWED = {"minisentry.apps", "minisentry.backends.s3", "minisentry.contrib.wagtail.wagtail_hooks"}
+LATE_IMPORTS_ALLOWED = {"minisentry.apps", "minisentry.backends.s3", "minisentry.contrib.wagtail.wagtail_hooks",
+                        "minisentry.browse.site_pages"}  # Wagtail's models, only when it is installed
 
 
 def modules() -> dict[str, Path]:

@@ -23,9 +23,10 @@ from django.views.decorators.http import require_POST, require_safe
 from ..backends import BlobMissing, InvalidBackendError
 from ..models import Event, Issue, Level
 from ..ops.deletion import delete_issues
+from ..processing.legacy import modernize
 from ..triage import status
 from ..triage.conditions import StatusConditions, describe
-from . import frequency, queries, raw_json, search
+from . import frequency, queries, raw_json, search, site_pages, site_users
 from .activity import (
     activity_context,
     assignee_choices,
@@ -136,18 +137,25 @@ def issue_list(request):
     ))
 
 
-def event_context(issue: Issue, event: Event | None, order: str = "recent") -> dict:
+def event_context(issue: Issue, event: Event | None, order: str = "recent", viewer=None, user_url=None) -> dict:
     """What an issue's page shows of ``event`` (its latest, or the one asked for), in either frame;
-    ``order`` of frames: ``recent`` (most recent call first) or ``oldest``."""
+    ``order`` of frames: ``recent`` (most recent call first) or ``oldest``. For ``viewer``, the
+    site's user the event names (linked by the frame's ``user_url``) and the Wagtail page it hit."""
     data, missing, (neighbours, position) = None, False, queries.event_navigation(event) if event else ({}, {})
+    user = page = None
     if event is not None:
         try:
-            data = present_event(event.load(), order)
+            raw = event.load()
         except (BlobMissing, InvalidBackendError):
             missing = True
+        else:
+            data = present_event(raw, order)
+            modern = modernize(raw)
+            user = site_users.site_user(modern, user_url)
+            page = site_pages.served_page(modern, issue.first_seen, viewer) if viewer is not None else None
     return {
         "issue": issue, "event": event, "data": data, "blob_missing": missing,
-        "neighbours": neighbours, "position": position,
+        "neighbours": neighbours, "position": position, "site_user": user, "site_page": page,
         "tag_distribution": queries.tag_distribution(issue),
         "charts": frequency.issue_charts(issue.pk), "condition": describe(issue),
         "project": issue.project if queries.several_projects() else None,
@@ -155,8 +163,9 @@ def event_context(issue: Issue, event: Event | None, order: str = "recent") -> d
 
 
 def render_event(request, issue: Issue, event: Event | None):
-    context = page_context(request, issue.title, **event_context(issue, event, frame_order(request)),
-                           **activity_context(request, issue, DJANGO_ADMIN))
+    context = page_context(request, issue.title, **event_context(
+        issue, event, frame_order(request), request.user, site_users.admin_url_maker(request.user),
+    ), **activity_context(request, issue, DJANGO_ADMIN))
     return remember_frame_order(request, render(request, "minisentry/issue_detail.html", context))
 
 

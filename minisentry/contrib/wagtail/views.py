@@ -47,6 +47,7 @@ from minisentry.triage.status import wake_expired
 
 from .columns import IssueTable, issue_columns
 from .filters import IssueFilterSet
+from .users import user_edit_url
 
 policy = ModelPermissionPolicy(Issue)
 FRAME = Frame(
@@ -195,7 +196,8 @@ class IssueDetailView(IssuePage):
         return self.render_event(queries.latest_event(self.issue))
 
     def render_event(self, event):
-        context = {**event_context(self.issue, event, frame_order(self.request)),
+        user = self.request.user
+        context = {**event_context(self.issue, event, frame_order(self.request), user, user_edit_url(user)),
                    **activity_context(self.request, self.issue, FRAME)}
         return remember_frame_order(self.request, self.render_to_response(self.get_context_data(**context)))
 
