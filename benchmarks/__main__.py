@@ -39,6 +39,8 @@ FULL = [
     ["browse", "--db", "postgres", "--issues", "10000", "--events", "1000000"],
     ["memory", "--events", "100000"],
     ["huge"],
+    # Bugsink beside minisentry over HTTP: Bugsink is installed into .venv/bugsink on first use
+    ["ingest_vs_bugsink", "--events", "5000", "--seconds", "60"],
 ]
 TINY_INGEST = ["--events", "30", "--runs", "1", "--naive-events", "5"]
 QUICK = [
@@ -58,6 +60,8 @@ QUICK = [
     ["browse", "--db", "postgres", "--issues", "30", "--events", "300", "--repeat", "2"],
     ["memory", "--events", "200"],
     ["huge", "--frames", "500", "--local-bytes", "100000", "--repeat", "1"],
+    ["ingest_vs_bugsink", "--sides", "minisentry-sqlite", "--events", "20", "--warm-up", "4", "--page-requests", "10",
+     "--seconds", "30", "--stall", "10"],
 ]
 
 

@@ -51,3 +51,15 @@ ensure_chromium() {  # Debian's chromium for the browser tests
     fi
     [ -x /usr/bin/chromium ]
 }
+
+ensure_js_deps() {  # tests/js/node_modules (@sentry/browser, esbuild) as package-lock.json pins them
+    local dir=tests/js stamp
+    stamp=$(cat "$dir/package.json" "$dir/package-lock.json" | sha1sum | cut -c1-12)
+    if [ "$(cat "$dir/node_modules/.minisentry-stamp" 2>/dev/null)" = "$stamp" ]; then
+        return 0
+    fi
+    command -v npm >/dev/null || return 1
+    echo "Installing the browser SDK tests' npm packages (tests/js)…"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || return 1
+    echo "$stamp" > "$dir/node_modules/.minisentry-stamp"
+}

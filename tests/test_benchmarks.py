@@ -18,7 +18,9 @@ def test_benchmarks_run_quickly(tmp_path):
     run = json.loads(output.read_text())
     assert {r["benchmark"] for r in run["results"]} == {
         "capture", "ingest", "sampling", "gunicorn_storm", "storage", "read", "cleanup", "compression", "index_write",
-        "storm", "browse", "memory", "huge"}
+        "storm", "browse", "memory", "huge", "ingest_vs_bugsink"}
     assert "not run" not in run["targets"]  # every row of the Targets table has its figure
     storm = next(r for r in run["results"] if r["benchmark"] == "gunicorn_storm")
     assert all(set(r["statuses"]) == {"500"} for side in storm["sides"].values() for r in side["runs"])
+    over_http = next(r for r in run["results"] if r["benchmark"] == "ingest_vs_bugsink")["sides"]["minisentry-sqlite"]
+    assert over_http["statuses"] == {"200": 20} and over_http["stored"] == 20  # every envelope's event a row

@@ -1,0 +1,120 @@
+"""Envelope load from its own process: ``python -m benchmarks.envelope_load --dsn DSN --events N``.
+
+Builds ``--events`` request bodies first (untimed): the recorded envelopes of
+``benchmarks/envelopes.jsonl.gz`` in turn, each with a fresh event id, timestamped now, item
+lengths fixed, gzip-compressed as sentry-sdk sends them. Then ``--clients`` threads POST them to
+the DSN's envelope endpoint (``X-Sentry-Auth`` as the SDKs send it), over raw sockets with the
+requests prepared (the generator's own cost stays far below the server's), until every body is
+sent or ``--seconds`` are up. Prints a JSON line: bodies sent, statuses, accepted (2xx), the
+wall-clock start and end (``time.time()``), envelopes per second.
+"""
+
+import argparse
+import base64
+import gzip
+import json
+import socket
+import threading
+import time
+import uuid
+from collections import Counter
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from .record_envelopes import FIXTURES
+
+
+def fixtures() -> list[bytes]:
+    with gzip.open(FIXTURES, "rt") as file:
+        return [base64.b64decode(json.loads(line)["envelope"]) for line in file]
+
+
+def renew(envelope: bytes) -> bytes:
+    """``envelope`` with a new event id in its header and its event item, timestamped now."""
+    event_id, now = uuid.uuid4().hex, datetime.now(UTC)
+    lines = envelope.rstrip(b"\n").split(b"\n")
+    header = json.loads(lines[0])
+    header.update(event_id=event_id, sent_at=now.isoformat())
+    out = [json.dumps(header).encode()]
+    for item_header, payload in zip(lines[1::2], lines[2::2], strict=True):
+        item = json.loads(item_header)
+        if item.get("type") == "event":
+            event = json.loads(payload)
+            event.update(event_id=event_id, timestamp=now.timestamp())
+            payload = json.dumps(event).encode()
+        if "length" in item:
+            item["length"] = len(payload)
+        out += [json.dumps(item).encode(), payload]
+    return b"\n".join(out) + b"\n"
+
+
+def requests(dsn: str, count: int) -> list[bytes]:
+    """``count`` complete HTTP requests (headers and gzip body) to the DSN's envelope endpoint."""
+    parts = urlsplit(dsn)
+    project = parts.path.rstrip("/").rsplit("/", 1)[-1]
+    prefix = parts.path.rstrip("/").rsplit("/", 1)[0]
+    path = f"{prefix}/api/{project}/envelope/"
+    auth = f"Sentry sentry_key={parts.username}, sentry_version=7, sentry_client=sentry.python/2.76.0"
+    envelopes = fixtures()
+    result = []
+    for n in range(count):
+        body = gzip.compress(renew(envelopes[n % len(envelopes)]), 6)
+        head = (f"POST {path} HTTP/1.1\r\nHost: {parts.hostname}:{parts.port}\r\nX-Sentry-Auth: {auth}\r\n"
+                "Content-Type: application/x-sentry-envelope\r\nContent-Encoding: gzip\r\n"
+                f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n")
+        result.append(head.encode() + body)
+    return result
+
+
+def send(address: tuple[str, int], request: bytes) -> str:
+    """One request on a new connection; its status (or the error's name)."""
+    try:
+        with socket.create_connection(address, timeout=60) as sock:
+            sock.sendall(request)
+            answer = b""
+            while b"\r\n" not in answer:
+                chunk = sock.recv(4096)
+                if not chunk:
+                    return "closed"
+                answer += chunk
+            while sock.recv(65536):  # the rest, until the server closes (Connection: close)
+                pass
+            return answer.split(b" ", 2)[1].decode()
+    except OSError as error:
+        return type(error).__name__
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dsn", required=True)
+    parser.add_argument("--events", type=int, default=5000)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--clients", type=int, default=8)
+    args = parser.parse_args()
+    parts = urlsplit(args.dsn)
+    bodies = iter(requests(args.dsn, args.events))  # shared: next() on a list iterator is atomic under the GIL
+    counters = [Counter() for _ in range(args.clients)]  # one per thread: += is not atomic
+    started = time.time()
+    deadline = time.monotonic() + args.seconds
+
+    def client(statuses: Counter) -> None:
+        for request in bodies:
+            if time.monotonic() > deadline:
+                break
+            statuses[send((parts.hostname, parts.port), request)] += 1
+
+    threads = [threading.Thread(target=client, args=(counter,)) for counter in counters]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    finished = time.time()
+    statuses = sum(counters, Counter())
+    sent = sum(statuses.values())
+    print(json.dumps({"sent": sent, "statuses": dict(statuses),
+                      "accepted": sum(n for status, n in statuses.items() if status.startswith("2")),
+                      "started": started, "finished": finished, "per_s": sent / (finished - started)}))
+
+
+if __name__ == "__main__":
+    main()

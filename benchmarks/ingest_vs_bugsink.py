@@ -1,0 +1,215 @@
+"""Ingest over HTTP beside Bugsink: stored events/s of real SDK envelopes, and a page's p99 meanwhile.
+
+``python -m benchmarks.ingest_vs_bugsink --events 5000 --seconds 60``: each side runs in its own
+process on a fresh server, gunicorn with ``--workers`` sync workers on 127.0.0.1:
+
+- ``minisentry-sqlite`` / ``minisentry-postgres``: the test project (``tests.server_app``: the site,
+  sentry-sdk with ``minisentry.store()``; ``tests.ingest.urls``: the endpoint at ``minisentry/``), SQLite or
+  PostgreSQL with filesystem blobs, ``MINISENTRY_STORM = None`` (every event stored, none only
+  counted), a DSN from ``manage.py minisentry_dsn``; its normal page: the admin's login page.
+- ``bugsink``: Bugsink as its docs run it (``benchmarks/bugsink.py``: SQLite, snappea worker); its
+  normal page: its login page.
+
+Per side: a warm-up (``--warm-up`` envelopes, all stored), the page's latency without load
+(``--page-requests`` GETs, one every ``--page-gap-ms``), then ``benchmarks/envelope_load.py`` in
+another process sends ``--events`` envelopes (the recorded ones, fresh ids, gzip; ``--clients``
+connections; at most ``--seconds``) while the page is fetched at the same pace; the side waits until
+every accepted envelope's event is a row (or no row came for ``--stall`` s). Stored events/s: rows
+gained over the seconds from the load's start to the last row; the page's p99 under load covers
+the same span. The result line gives each side's figures and minisentry's rates as multiples of
+Bugsink's.
+"""
+
+import argparse
+import io
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+from . import common
+
+SIDES = ("minisentry-sqlite", "minisentry-postgres", "bugsink")
+URLCONF = "tests.ingest.urls"  # the test site with the endpoint mounted as the README says
+
+
+def fetch(url: str) -> float:
+    """Milliseconds to GET ``url`` (a new connection, the whole body read); fails on a non-200."""
+    started = time.perf_counter()
+    with urllib.request.urlopen(url, timeout=60) as response:
+        response.read()
+        assert response.status == 200, response.status
+    return (time.perf_counter() - started) * 1000
+
+
+def paced(url: str, gap: float, stop: threading.Event, latencies: list, limit: int | None = None) -> None:
+    """GET ``url`` every ``gap`` seconds (or right after the previous answer, when it took longer)
+    until ``stop`` is set or ``limit`` requests were answered."""
+    next_at = time.perf_counter()
+    while not stop.is_set() and (limit is None or len(latencies) < limit):
+        latencies.append(fetch(url))
+        next_at += gap
+        stop.wait(max(0.0, next_at - time.perf_counter()))
+
+
+def load(dsn: str, events: int, args) -> dict:
+    output = subprocess.run([sys.executable, "-m", "benchmarks.envelope_load", "--dsn", dsn, "--events", str(events),
+                             "--seconds", str(args.seconds), "--clients", str(args.clients)],
+                            cwd=common.ROOT, check=True, capture_output=True, text=True,
+                            timeout=args.seconds + 600).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def until_stored(count, target: int, stall: float) -> tuple[int, float]:
+    """Poll ``count()`` until it reaches ``target`` or stops growing for ``stall`` s: (rows, when the
+    last new row was seen, ``time.time()``)."""
+    rows, last = count(), time.time()
+    while rows < target:
+        time.sleep(0.05)
+        now = count()
+        if now > rows:
+            rows, last = now, time.time()
+        elif time.time() - last > stall:
+            break
+    return rows, last
+
+
+def cpu_seconds(roots: list[int]) -> float:
+    """CPU time (user + system) of the processes ``roots`` and their descendants, those that
+    exited included (their time is in their parent's)."""
+    parents, times = {}, {}
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # exited meanwhile
+            continue
+        parents[int(entry)], times[int(entry)] = int(fields[1]), sum(map(int, fields[11:15]))
+    tree = set(roots)
+    while grown := {pid for pid, parent in parents.items() if parent in tree} - tree:
+        tree |= grown
+    return sum(times.get(pid, 0) for pid in tree) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(dsn: str, page: str, count, roots: list[int], args) -> dict:
+    """The warm-up, the idle page, the load with the page fetched meanwhile, until stored; the
+    CPU time the server's processes (``roots`` and their children) spent per stored event."""
+    base = count()
+    warm = load(dsn, args.warm_up, args)
+    until_stored(count, base + warm["accepted"], args.stall)
+    idle, cpu = [], cpu_seconds(roots)
+    paced(page, args.page_gap_ms / 1000, threading.Event(), idle, args.page_requests)
+    page_cpu = (cpu_seconds(roots) - cpu) / len(idle)  # the server's CPU time per page (and its idling)
+    base, cpu = count(), cpu_seconds(roots)
+    busy, stop = [], threading.Event()
+    prober = threading.Thread(target=paced, args=(page, args.page_gap_ms / 1000, stop, busy))
+    prober.start()
+    try:
+        result = load(dsn, args.events, args)
+        rows, last = until_stored(count, base + result["accepted"], args.stall)
+    finally:
+        stop.set()
+        prober.join()
+    # the pages fetched meanwhile left out, at their idle cost
+    result["server_cpu_ms_per_event"] = (cpu_seconds(roots) - cpu - page_cpu * len(busy)) * 1000 / max(1, rows - base)
+    result["page_cpu_ms"] = page_cpu * 1000
+    result["stored"] = rows - base
+    result["store_seconds"] = last - result["started"]
+    result["stored_per_s"] = result["stored"] / result["store_seconds"]
+    result["page_ms"] = {"idle": common.summary(idle), "load": common.summary(busy)}
+    result["page_p99_ratio"] = result["page_ms"]["load"]["p99"] / result["page_ms"]["idle"]["p99"]
+    return result
+
+
+def minisentry_side(db: str, args) -> dict:
+    work = common.setup(db, "filesystem")
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    from minisentry.models import Event
+    from tests.servers import gunicorn
+
+    override_settings(ROOT_URLCONF=URLCONF).enable()
+    env = dict(os.environ, PYTHONPATH=str(common.ROOT), MINISENTRY_TEST_STORM="null", MINISENTRY_TEST_URLCONF=URLCONF,
+               MINISENTRY_TEST_SHUTDOWN_TIMEOUT="120", MINISENTRY_TEST_RETRY_DELAY="0.2")
+    try:
+        with gunicorn(env, work / "gunicorn.log", "-w", str(args.workers)) as server:
+            out = io.StringIO()
+            call_command("minisentry_dsn", "--base-url", f"http://127.0.0.1:{server.port}", stdout=out)
+            dsn = out.getvalue().strip().splitlines()[-1]
+            try:
+                return measure(dsn, f"http://127.0.0.1:{server.port}/admin/login/", Event.objects.count,
+                               [server.process.pid], args)
+            except Exception:
+                print(server.log.read_text()[-3000:], file=sys.stderr)
+                raise
+    finally:
+        common.teardown()
+
+
+def bugsink_side(args) -> dict:
+    import shutil
+    import tempfile
+
+    from tests.conftest import free_port
+
+    from .bugsink import Bugsink, wait_for_port
+
+    work = Path(tempfile.mkdtemp(prefix="bugsink-bench-"))
+    port = free_port()
+    bugsink = Bugsink(work / "bugsink", port, args.workers)
+    bugsink.start(work / "bugsink.log")
+    try:
+        wait_for_port(port)
+        return measure(bugsink.dsn, f"http://127.0.0.1:{port}/accounts/login/", bugsink.stored,
+                       [process.pid for process in bugsink.processes], args)
+    except Exception:
+        print((work / "bugsink.log").read_text()[-3000:], file=sys.stderr)
+        raise
+    finally:
+        bugsink.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run_side(name: str, argv: list[str]) -> dict:
+    """One side in its own process (each configures Django afresh)."""
+    output = subprocess.run([sys.executable, "-m", "benchmarks.ingest_vs_bugsink", "--side", name, *argv],
+                            cwd=common.ROOT, check=True, stdout=subprocess.PIPE, text=True).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sides", default=",".join(SIDES))
+    parser.add_argument("--side", help=argparse.SUPPRESS)
+    parser.add_argument("--events", type=int, default=5000)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--warm-up", type=int, default=40)
+    parser.add_argument("--page-requests", type=int, default=200)
+    parser.add_argument("--page-gap-ms", type=float, default=50)
+    parser.add_argument("--stall", type=float, default=30)
+    args, argv = parser.parse_args(), sys.argv[1:]
+    if args.side:
+        figures = bugsink_side(args) if args.side == "bugsink" else minisentry_side(args.side.split("-")[1], args)
+        common.emit({"side": args.side, **figures})
+        return
+    passed = [a for i, a in enumerate(argv) if a != "--sides" and (i == 0 or argv[i - 1] != "--sides")]
+    sides = {name: run_side(name, passed) for name in args.sides.split(",")}
+    result = {"benchmark": "ingest_vs_bugsink", "events": args.events, "workers": args.workers,
+              "clients": args.clients, "sides": sides}
+    if "bugsink" in sides:
+        for name, figures in sides.items():
+            if name != "bugsink":
+                figures["vs_bugsink"] = figures["stored_per_s"] / sides["bugsink"]["stored_per_s"]
+                figures["cpu_vs_bugsink"] = (sides["bugsink"]["server_cpu_ms_per_event"]
+                                             / figures["server_cpu_ms_per_event"])
+    common.emit(result)
+
+
+if __name__ == "__main__":
+    main()
