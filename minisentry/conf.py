@@ -51,6 +51,13 @@ DEFAULTS = {
     "ALERTS": {
         "emails": [], "webhook_url": None, "rate_limit_seconds": 300, "timeout": 5.0, "base_url": "",
     },
+    # The API (minisentry.api.urls): the organization slug in its paths, and the requests each
+    # token may make per minute (None: no limit).
+    "ORGANIZATION": "site",
+    "API_RATE_LIMIT": 600,
+    # Events from the ingest endpoint: record the sender's IP address where the SDK asks for it
+    # (``{{auto}}``, ``sdk.settings.infer_ip``); off, such a placeholder is removed.
+    "INGEST_STORE_IP": False,
     # The ingest endpoint (minisentry.ingest.urls), with Relay's default limits: an event (or
     # security report) item, a request body as sent (compressed), an envelope once decompressed.
     "INGEST_MAX_EVENT_SIZE": 1024 * 1024,

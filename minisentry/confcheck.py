@@ -4,6 +4,7 @@
 
 import difflib
 import os
+import re
 from collections.abc import Callable
 
 from . import conf
@@ -84,6 +85,12 @@ def names(value) -> str | None:
     return None
 
 
+def slug(value) -> str | None:
+    if isinstance(value, str) and re.fullmatch(r"[-a-zA-Z0-9_]{1,50}", value):
+        return None
+    return f"must be a slug (letters, digits, - and _), not {value!r}"
+
+
 def path(value) -> str | None:
     return None if isinstance(value, (str, os.PathLike)) and str(value) else f"must be a path, not {value!r}"
 
@@ -99,6 +106,9 @@ VALUES: dict[str, Rule] = {
     "SPOOL_CHECK_INTERVAL": number(0),
     "SHUTDOWN_TIMEOUT": number(0),
     "COMPRESSION_LEVEL": integer(-131072, 22),  # zstd's fast (negative) levels to its maximum
+    "ORGANIZATION": slug,
+    "API_RATE_LIMIT": optional(integer(1)),
+    "INGEST_STORE_IP": boolean,
     "INGEST_MAX_EVENT_SIZE": integer(1024),
     "INGEST_MAX_COMPRESSED_SIZE": integer(1024),
     "INGEST_MAX_ENVELOPE_SIZE": integer(1024),

@@ -1,9 +1,11 @@
 """The queryable index. Raw event JSON never lives here: it is in the blob store."""
 
 import secrets
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import models
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -37,7 +39,7 @@ class Project(models.Model):
     rate_limit = models.PositiveIntegerField(
         null=True, blank=True, help_text=_("Events per minute the endpoint accepts for the project; empty: no limit.")
     )
-    created = models.DateTimeField(default=timezone.now)
+    created = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -61,13 +63,24 @@ class ProjectKey(models.Model):
     rate_limit = models.PositiveIntegerField(
         null=True, blank=True, help_text=_("Events per minute the endpoint accepts with this key; empty: no limit.")
     )
-    created = models.DateTimeField(default=timezone.now)
+    created = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["project", "created"]
 
     def __str__(self) -> str:
         return self.label or self.public_key
+
+    def dsn(self, base_url: str) -> str | None:
+        """The DSN an SDK takes (``http://<key>@<host>/minisentry/<project id>``) on the site at
+        ``base_url`` (its scheme and host); None while ``minisentry.ingest.urls`` is not mounted."""
+        try:
+            path = reverse("minisentry_ingest:envelope", args=[self.project_id])
+        except NoReverseMatch:
+            return None
+        prefix = path[:-len(f"api/{self.project_id}/envelope/")]
+        site = urlsplit(base_url)
+        return f"{site.scheme or 'http'}://{self.public_key}@{site.netloc}{prefix}{self.project_id}"
 
 
 class Issue(models.Model):

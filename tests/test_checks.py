@@ -123,6 +123,7 @@ def test_valid_scrubbing_settings_pass(value):
     ("SHUTDOWN_TIMEOUT", None, "must be a number"),
     ("COMPRESSION_LEVEL", 23, "must be from -131072 to 22, not 23"),
     ("SPOOL_DIR", None, "must be a path"),
+    ("INGEST_STORE_IP", "yes", "must be True or False, not str 'yes'"),
 ])
 def test_wrong_types_and_impossible_values_are_e008(setting, value, says):
     [(id, text)] = [m for m in messages(**{f"MINISENTRY_{setting}": value}) if m[0] != "minisentry.E005"]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("fail/<int:n>/", fail),
     path("admin/_minisentry/", include("minisentry.urls")),
     path("admin/", admin.site.urls),
+    path("", include("minisentry.api.urls")),
 ]
 if settings.WAGTAIL:
     from wagtail.admin import urls as wagtailadmin_urls

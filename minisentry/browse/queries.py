@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from ..fields import event_id as given_event_id
-from ..models import Event, Issue, IssueTag, Level
+from ..models import Event, Issue, IssueTag, Level, Project
 from .frequency import DEFAULT_SPARK, sparklines
 
 SORTS = {
@@ -201,6 +201,7 @@ class IssueFilter:
     release: str = ""
     query: str = ""
     sort: str = "last_seen"
+    project: str = ""  # a project's slug
     search: Search = field(init=False)
 
     def __post_init__(self):
@@ -221,6 +222,7 @@ class IssueFilter:
             release=get("release")[:column_length(Issue, "release")],
             query=get("query"),
             sort=sort if sort in SORTS else "last_seen",
+            project=get("project")[:column_length(Project, "slug")],
         )
 
     @property
@@ -233,6 +235,8 @@ class IssueFilter:
             issues = issues.filter(status=self.status)
         if self.level:
             issues = issues.filter(level=self.level)
+        if self.project:
+            issues = issues.filter(project__slug=self.project)
         tags = [(key, value) for key, value in (("environment", self.environment), ("release", self.release)) if value]
         return search(issues, self.search, tags).order_by(*SORTS[self.sort])
 
@@ -240,6 +244,17 @@ class IssueFilter:
 def column_length(model, name: str) -> int:
     """The ``max_length`` of a model's text column: longer filter values match nothing."""
     return model._meta.get_field(name).max_length
+
+
+def several_projects() -> bool:
+    """Whether there is more than the default project (else nothing about projects shows)."""
+    return Project.objects.all()[:2].count() > 1
+
+
+def project_choices() -> list[tuple[str, str]]:
+    """(slug, name) of every project for the list's filter; none while there is only one."""
+    projects = list(Project.objects.order_by("name").values_list("slug", "name")[:200])
+    return projects if len(projects) > 1 else []
 
 
 def filter_choices(column: str, limit: int = 100) -> list[str]:

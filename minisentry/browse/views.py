@@ -120,6 +120,7 @@ def issue_list(request):
         here=here, spark=spark, spark_ranges=frequency.SPARK_RANGES,
         statuses=queries.STATUSES, levels=Level.values, sorts=SORT_LABELS,
         environments=queries.filter_choices("environment"), releases=queries.filter_choices("release"),
+        projects=queries.project_choices(),
     ))
 
 
@@ -137,6 +138,7 @@ def event_context(issue: Issue, event: Event | None, order: str = "recent") -> d
         "neighbours": neighbours, "position": position,
         "tag_distribution": queries.tag_distribution(issue),
         "charts": frequency.issue_charts(issue.pk),
+        "project": issue.project if queries.several_projects() else None,
     }
 
 

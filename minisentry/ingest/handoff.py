@@ -15,10 +15,12 @@ from .limits import refusal, windows
 QUEUE_RETRY = 5  # seconds a client is asked to wait when the writer's queue is full
 
 
-def looks_like_json_object(payload: bytes) -> bool:
-    """A cheap look (the writer parses): truncated or foreign bodies are refused at once."""
+def looks_like_json(payload: bytes, kind: str) -> bool:
+    """A cheap look (the writer parses): truncated or foreign bodies are refused at once. An event
+    is an object; a security report an object, or a list of them (the Reporting API's)."""
     payload = payload.strip()
-    return payload[:1] == b"{" and payload[-1:] == b"}"
+    ends = payload[:1] + payload[-1:]
+    return ends == b"{}" or kind == "security" and ends == b"[]"
 
 
 def hand_over(items: list[tuple[str, bytes]], passed: list[str], key: KeyInfo, project: ProjectInfo,
@@ -27,7 +29,7 @@ def hand_over(items: list[tuple[str, bytes]], passed: list[str], key: KeyInfo, p
     for kind in passed:
         writer.count(f"ingest:{kind}")
     for kind, payload in items:
-        if not looks_like_json_object(payload):
+        if not looks_like_json(payload, kind):
             raise bad(f"the {kind} item is not a JSON object")
     for kind, payload in items:
         try:

@@ -10,7 +10,7 @@ import logging
 import os
 import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as WaitedTooLong
 from dataclasses import dataclass
 
@@ -68,6 +68,13 @@ def load() -> Snapshot:
         connection.close()
 
 
+def _run(future: Future) -> None:
+    try:
+        future.set_result(load())
+    except BaseException as error:  # handed to the waiting request
+        future.set_exception(error)
+
+
 class Keys:
     def __init__(self):
         self._reset()
@@ -75,7 +82,6 @@ class Keys:
 
     def _reset(self) -> None:
         self._lock = threading.Lock()
-        self._pool: ThreadPoolExecutor | None = None
         self._loading: Future | None = None
         self._loading_since = 0.0
         self._snapshot: Snapshot | None = None
@@ -113,12 +119,13 @@ class Keys:
         return self._snapshot
 
     def _start(self) -> Future:
-        """The load under way, or a new one."""
+        """The load under way, or a new one on a daemon thread (a hung database never holds the
+        process at exit)."""
         with self._lock:
             if self._loading is None or self._loading.done():
-                if self._pool is None:
-                    self._pool = ThreadPoolExecutor(1, thread_name_prefix="minisentry-keys")
-                self._loading, self._loading_since = self._pool.submit(load), time.monotonic()
+                future = self._loading = Future()
+                self._loading_since = time.monotonic()
+                threading.Thread(target=_run, args=(future,), name="minisentry-keys", daemon=True).start()
             return self._loading
 
     def key(self, public_key: str) -> tuple[KeyInfo | None, Snapshot]:

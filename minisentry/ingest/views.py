@@ -36,9 +36,9 @@ def endpoint(read):
     def view(request, project_id: int):
         origin = None
         try:
-            given = auth.given_key(request)
             project = keys.snapshot().projects.get(project_id)
             origin = cors.check(request, project)
+            given = auth.given_key(request)
             if request.method == "OPTIONS" and origin is not None:
                 return cors.preflight(origin)
             if request.method != "POST":

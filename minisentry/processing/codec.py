@@ -30,10 +30,14 @@ def as_bytes(payload: bytes | dict) -> bytes:
 
 
 def loads(data: bytes):
+    """Parsed JSON; a ValueError for bytes that are not (nested too deeply included)."""
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError:
-        return json.loads(data)
+        try:
+            return json.loads(data)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
 
 
 def _fallback(value) -> str:

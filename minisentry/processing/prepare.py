@@ -4,7 +4,9 @@ Everything read from the event is validated here; nothing downstream sees raw in
 the blob itself, which is the snapshot byte for byte, less what server-side scrubbing replaced
 (then it is the scrubbed event, serialized again, legacy interface keys renamed to modern ones).
 An event whose legacy key was shadowed by its modern key is always stored as the modern event:
-the dropped value was never scrubbed.
+the dropped value was never scrubbed. An event received from outside the site (the ingest
+endpoint) is normalized first, as Relay normalizes it (``normalize``), and stored as normalized;
+the hook's events are not.
 """
 
 import logging
@@ -19,6 +21,8 @@ from ..fields import event_id as given_event_id
 from ..grouping import Grouping
 from ..grouping.cache import cached_grouping
 from . import codec, dictionaries, legacy, received, scrubbing, security
+from . import logentry as logentries
+from . import normalize as normalizing
 from .paths import ABSOLUTE, project_roots, relative
 from .users import user_key
 
@@ -82,21 +86,26 @@ def prepare(payload: bytes | dict, keep: Callable[[str], bool] | None = None) ->
     see ``scrubbing.survey``); otherwise it is parsed back, so that grouping, scrubbing and the
     index read exactly what is stored."""
     payload, meta = received.unwrap(payload)
-    if meta is not None and meta.get("item") == "security":  # a browser's raw report
+    if meta is not None and meta.get("item") == "security":  # a browser's raw report, made an event once
         payload = codec.dumps(security.report_event(codec.loads(payload), meta.get("received") or time.time()))
-    record = _prepare(payload, keep)
+        meta = {**meta, "item": "event"}
+    record = _prepare(payload, keep, meta if meta is not None and meta.get("untrusted") is True else None)
     if meta is not None:
         record.project, record.meta = meta.get("project"), meta
     return record
 
 
-def _prepare(payload: bytes | dict, keep: Callable[[str], bool] | None) -> EventRecord:
+def _prepare(payload: bytes | dict, keep: Callable[[str], bool] | None, untrusted: dict | None) -> EventRecord:
+    """:func:`prepare`; an ``untrusted`` payload's event (JSON from the ingest endpoint, with what the
+    endpoint knew of it) is normalized first (see ``normalize``), then scrubbed, grouped and stored."""
     event = grouping = quiet = None
-    dropped = False  # a legacy key's value shadowed by a modern key's: the snapshot holds it unscrubbed
+    # The snapshot is not what is stored: a legacy key's value was shadowed by a modern key's (the
+    # snapshot holds it unscrubbed), or the event was normalized.
+    rewrite = False
     if isinstance(payload, dict):
         given = payload
         if keep is not None:
-            event, dropped = legacy.modernized(given)
+            event, rewrite = legacy.modernized(given)
             counted, grouping = sample(event, given, keep)
             if counted is not None:
                 return counted
@@ -104,7 +113,7 @@ def _prepare(payload: bytes | dict, keep: Callable[[str], bool] | None) -> Event
         payload, written = codec.snapshot(given)
         if written:
             if event is None:
-                event, dropped = legacy.modernized(given)
+                event, rewrite = legacy.modernized(given)
             quiet = scrubbing.survey(given, event, payload)
         if quiet is None:  # not plain JSON: what is stored is read back
             event = grouping = None
@@ -112,7 +121,9 @@ def _prepare(payload: bytes | dict, keep: Callable[[str], bool] | None) -> Event
         event = codec.loads(payload)
         if not isinstance(event, dict):
             raise ValueError(f"an event must be a JSON object, not {type(event).__name__}")
-        event, dropped = legacy.modernized(event)  # older SDKs' keys: scrubbed, titled, grouped as modern ones
+        event, rewrite = legacy.modernized(event)  # older SDKs' keys: scrubbed, titled, grouped as modern ones
+        if untrusted is not None:
+            event, rewrite = normalizing.normalize(event, untrusted), True
         if keep is not None:
             counted, grouping = sample(event, payload, keep)
             if counted is not None:
@@ -120,7 +131,7 @@ def _prepare(payload: bytes | dict, keep: Callable[[str], bool] | None) -> Event
     if not quiet and scrubbing.scrub(event, payload):
         payload = codec.dumps(event)  # only then: the common path stores the snapshot as it came
         grouping = None  # scrubbing may have replaced text that grouping reads
-    elif dropped:
+    elif rewrite:
         payload = codec.dumps(event)
     record = index_fields(event, grouping or cached_grouping(event))
     record.payload, record.blob = payload, dictionaries.compress(payload)
@@ -233,6 +244,8 @@ def message(event: dict) -> str:
     logentry = event.get("logentry")
     if isinstance(logentry, dict):
         formatted = logentry.get("formatted") or logentry.get("message")
+        if not logentry.get("formatted") and isinstance(formatted, str) and logentry.get("params"):
+            formatted = logentries.formatted(formatted, logentry["params"]) or formatted  # as Relay does
         if isinstance(formatted, str) and formatted:
             return formatted
     msg = event.get("message")

@@ -104,3 +104,29 @@ def test_a_database_that_does_not_answer_is_503_in_bounded_time(client, project,
     finally:
         release.set()
     assert len(stored_ids()) == 6
+
+
+def test_a_locked_key_table_on_postgresql_is_503_in_bounded_time(client, project, settings):
+    """Another transaction holds the key table locked: the request is answered within
+    ``INGEST_DB_TIMEOUT`` (the load waits on in its own thread), then served once it is free."""
+    from django.db import connections
+
+    if connections["default"].vendor != "postgresql":
+        pytest.skip("SQLite readers are not blocked by a writer (WAL)")
+    import psycopg
+
+    settings.MINISENTRY_INGEST_DB_TIMEOUT = 0.5
+    params = connections["default"].get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    key = key_of(project)
+    with psycopg.connect(**params) as locker:
+        locker.execute("LOCK TABLE minisentry_projectkey IN ACCESS EXCLUSIVE MODE")
+        started = time.monotonic()
+        response = post(client, project, event_envelope(), key=key)
+        assert response.status_code == 503 and time.monotonic() - started < 3
+    deadline = time.monotonic() + 10
+    while (response := post(client, project, event_envelope(), key=key)).status_code == 503 \
+            and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert response.status_code == 200

@@ -99,7 +99,7 @@ def test_a_decompression_bomb_stops_at_the_limit(client, project, settings, no_e
     ("zstd", b"plain text, not zstd", "not valid zstd data"),
     ("gzip", gzipped(b'{}\n{"type": "event"}\n{"message": "cut short"}\n')[:-12], "truncated"),
     ("br", brotli.compress(b'{}\n{"type": "event"}\n{"message": "cut short"}\n' * 50)[:-4], "truncated"),
-])
+], ids=["gzip", "deflate", "br", "zstd", "truncated gzip", "truncated br"])
 def test_wrongly_compressed_bodies_are_400(client, project, no_errors, encoding, body, reason):
     refused(post(client, project, body, HTTP_CONTENT_ENCODING=encoding), 400, reason)
     assert stored_ids() == set()

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 import zstandard
+from django.urls import reverse
+from django.utils.html import escape
 
 from minisentry.models import Event, Issue, Project, ProjectKey
 
@@ -55,7 +57,7 @@ def run(args: list, env: dict) -> subprocess.CompletedProcess:
     return done
 
 
-def test_sentry_sdk_with_a_dsn_is_stored_as_the_hook_stores_it(site):
+def test_sentry_sdk_with_a_dsn_is_stored_as_the_hook_stores_it(site, admin_client):
     server, env, project, dsn = site
     run([sys.executable, "-m", "tests.ingest.service", dsn], env)
     sent = wait_for(Issue.objects.filter(project=project).order_by("title"), 2)
@@ -66,6 +68,8 @@ def test_sentry_sdk_with_a_dsn_is_stored_as_the_hook_stores_it(site):
         assert (ours.title, ours.culprit, ours.level, ours.fingerprint) == \
                (theirs.title, theirs.culprit, theirs.level, theirs.fingerprint)
         assert ours.release == "export@1.0"
+        page = admin_client.get(reverse("minisentry:issue_detail", args=[ours.pk]))
+        assert page.status_code == 200 and escape(ours.title) in page.content.decode()
     run([sys.executable, "-m", "tests.ingest.service", dsn], env)  # the same errors again: same issues
     wait_for(Event.objects.filter(issue__project=project), 4)
     assert Issue.objects.filter(project=project).count() == 2

@@ -18,13 +18,17 @@ def tag_choices(column: str, label=str):
 
 
 class IssueFilterSet(WagtailFilterSet):
-    """Status (unresolved unless asked otherwise), level, and the environment or release of any event."""
+    """Status (unresolved unless asked otherwise), level, project (when there are several), and the
+    environment or release of any event."""
 
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=STATUS_CHOICES, method="filter_status", empty_label=None,
         initial=Issue.Status.UNRESOLVED, widget=forms.RadioSelect,
     )
     level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices, empty_label=_("All"))
+    project = django_filters.ChoiceFilter(
+        label=_("Project"), choices=queries.project_choices, field_name="project__slug", empty_label=_("All"),
+    )
     environment = django_filters.ChoiceFilter(
         label=_("Environment"), choices=tag_choices("environment"), method="filter_tag", empty_label=_("All"),
     )
@@ -38,7 +42,7 @@ class IssueFilterSet(WagtailFilterSet):
 
     class Meta:
         model = Issue
-        fields = ["status", "level", "environment", "release", "spark"]
+        fields = ["status", "level", "project", "environment", "release", "spark"]
 
     def __init__(self, data=None, *args, **kwargs):
         if data is not None and not (data.get("status") and data.get("spark")):
@@ -46,6 +50,8 @@ class IssueFilterSet(WagtailFilterSet):
             data["status"] = data.get("status") or Issue.Status.UNRESOLVED
             data["spark"] = data.get("spark") or DEFAULT_SPARK
         super().__init__(data, *args, **kwargs)
+        if not queries.several_projects():  # nothing about projects shows with one
+            del self.filters["project"]
 
     def filter_status(self, queryset, name, value):
         return queryset if value == "all" else queryset.filter(status=value)

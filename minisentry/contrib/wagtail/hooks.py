@@ -1,5 +1,5 @@
-"""The hooks: the "Errors" menu item, the admin URLs, the issue list's bulk actions, and the
-permissions for group editing."""
+"""The hooks: the "Errors" menu item, the admin URLs, the issue list's bulk actions, the projects
+(Settings menu), and the permissions for group editing."""
 
 from django.contrib.auth.models import Permission
 from django.urls import include, path, reverse
@@ -11,6 +11,7 @@ from minisentry.browse import queries
 
 from . import urls
 from .bulk_actions import BULK_ACTIONS
+from .projects import ProjectsGroup
 from .views import policy
 
 
@@ -38,6 +39,11 @@ def register_errors_menu_item():
         _("Errors"), reverse("minisentry_wagtail:issue_list"),
         name="minisentry-errors", icon_name="warning", order=9100,
     )
+
+
+@hooks.register("register_admin_viewset")
+def register_projects():
+    return ProjectsGroup()
 
 
 @hooks.register("register_permissions")
