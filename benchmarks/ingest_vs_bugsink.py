@@ -178,6 +178,7 @@ def run_side(name: str, argv: list[str]) -> dict:
     """One side in its own process (each configures Django afresh)."""
     output = subprocess.run([sys.executable, "-m", "benchmarks.ingest_vs_bugsink", "--side", name, *argv],
                             cwd=common.ROOT, check=True, stdout=subprocess.PIPE, text=True).stdout
+    print(output, end="", flush=True)  # each side's figures as soon as it has them
     return json.loads(output.strip().splitlines()[-1])
 
 
