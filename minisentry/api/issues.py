@@ -9,6 +9,7 @@ from .. import conf
 from ..browse import queries
 from ..models import Issue, MergedIssue, Project
 from ..ops.deletion import delete_issues
+from ..triage.status import wake_expired
 from . import changes, pages
 from .access import api_view
 from .responses import answer, error, link_header
@@ -53,6 +54,7 @@ def project_issues(request, org: str, project: str):
     found = project_of(org, project)
     if found is None:
         return error(NOT_FOUND, 404)
+    wake_expired()  # issues ignored until a time now past are unresolved again, as the pages show them
     try:
         if request.method == "GET":
             return issue_list(request, found)
@@ -103,6 +105,8 @@ def issue_detail(request, pk: int, org: str | None = None):
     if (issue := issue_in(org, pk)) is None:
         return error(NOT_FOUND, 404)
     if request.method == "GET":
+        wake_expired()
+        issue.refresh_from_db()
         return answer(issue_json(issue, request))
     if request.method == "DELETE":
         delete_issues(Issue.objects.filter(pk=issue.pk))

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('minisentry', '0010_release'),  # relinked at the merge of s8/ignore and s8/merge
+        ('minisentry', '0009_projects_and_triage'),  # relinked at the merge of s8/ignore and s8/merge
     ]
 
     operations = [

@@ -1,5 +1,6 @@
 """The API through Django's test client: shapes sentry-cli reads, cursor pages, permissions."""
 
+import json
 import re
 
 import pytest
@@ -7,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from minisentry.api.tokens import new_token
-from minisentry.models import ApiToken, Issue, Project
+from minisentry.models import Activity, ApiToken, Issue, Project
 
 from ..uihelpers import exception_event, issue_of, make_user, message_event, store
 
@@ -134,3 +135,51 @@ def test_other_projects_issues_are_not_listed(reader):
     store(message_event("in site"))
     assert [i["title"] for i in reader.get(issues_url(project="worker")).json()] == []
     assert Issue.objects.count() == 1
+
+
+def put(client, url: str, body: dict):
+    return client.put(url, json.dumps(body), content_type="application/json")
+
+
+def test_bulk_changes_speak_sentrys_body(writer):
+    events = [message_event(f"failure {i}", fingerprint=[f"f{i}"], release="1.0") for i in range(4)]
+    store(*events)
+    a, b, c, d = (issue_of(e) for e in events)
+    url = issues_url()
+    assert put(writer, f"{url}?id={a.pk}", {"status": "resolvedInNextRelease"}).status_code == 200
+    assert put(writer, f"{url}?id={b.pk}", {"status": "resolved", "statusDetails": {"inRelease": "2.0"}}).json() == {
+        "status": "resolved", "statusDetails": {"inRelease": "2.0"}}
+    assert put(writer, f"{url}?id={c.pk}", {"status": "muted", "snoozeDuration": 60}).status_code == 200
+    assert put(writer, f"{url}?id={d.pk}", {"status": "ignored", "statusDetails": {"ignoreCount": 3}}).status_code == 200
+    a, b, c, d = (Issue.objects.get(pk=i.pk) for i in (a, b, c, d))
+    assert (a.status, a.resolved_in, a.resolved_release) == ("resolved", "next_release", "1.0")
+    assert (b.resolved_in, b.resolved_release) == ("release", "2.0")
+    assert c.status == "ignored" and c.ignore_until is not None
+    assert d.ignore_until_events == d.event_count + 3
+    assert [x.kind for x in Activity.objects.filter(issue=d)] == ["ignored"]
+    details = writer.get(reverse("minisentry_api:issue", args=[d.pk])).json()["statusDetails"]
+    assert details == {"ignoreCount": 3}
+
+
+def test_assign_and_merge_through_the_api(writer):
+    events = [message_event(f"failure {i}", fingerprint=[f"f{i}"]) for i in range(2)]
+    store(*events)
+    a, b = (issue_of(e) for e in events)
+    make_user("alice", "view_issue")
+    url = f"{issues_url()}?id={a.pk}&id={b.pk}"
+    assert put(writer, url, {"assignedTo": "alice"}).status_code == 200
+    assert set(Issue.objects.values_list("assignee__username", flat=True)) == {"alice"}
+    assert put(writer, url, {"assignedTo": "nobody"}).status_code == 400
+    merged = put(writer, url, {"merge": 1}).json()["merge"]
+    assert Issue.objects.count() == 1 and Issue.objects.get().pk == int(merged["parent"])
+    gone = merged["children"][0]
+    assert writer.get(reverse("minisentry_api:issue", args=[gone])).json()["id"] == merged["parent"]
+
+
+@pytest.mark.parametrize("body", [b"not json", b"[1]", b'{"status": "sleeping"}', b'{"status": "muted", "snoozeDuration": -5}',
+                                  b'{"status": "resolved", "statusDetails": {"inRelease": 7}}'])
+def test_bad_bodies_are_400(writer, body):
+    store(message_event("x"))
+    response = writer.put(issues_url(), body, content_type="application/json")
+    assert response.status_code == 400 and response.json()["detail"]
+    assert Issue.objects.get().status == "unresolved"
