@@ -150,7 +150,8 @@ def test_bulk_changes_speak_sentrys_body(writer):
     assert put(writer, f"{url}?id={b.pk}", {"status": "resolved", "statusDetails": {"inRelease": "2.0"}}).json() == {
         "status": "resolved", "statusDetails": {"inRelease": "2.0"}}
     assert put(writer, f"{url}?id={c.pk}", {"status": "muted", "snoozeDuration": 60}).status_code == 200
-    assert put(writer, f"{url}?id={d.pk}", {"status": "ignored", "statusDetails": {"ignoreCount": 3}}).status_code == 200
+    ignored = put(writer, f"{url}?id={d.pk}", {"status": "ignored", "statusDetails": {"ignoreCount": 3}})
+    assert ignored.status_code == 200
     a, b, c, d = (Issue.objects.get(pk=i.pk) for i in (a, b, c, d))
     assert (a.status, a.resolved_in, a.resolved_release) == ("resolved", "next_release", "1.0")
     assert (b.resolved_in, b.resolved_release) == ("release", "2.0")
@@ -176,8 +177,10 @@ def test_assign_and_merge_through_the_api(writer):
     assert writer.get(reverse("minisentry_api:issue", args=[gone])).json()["id"] == merged["parent"]
 
 
-@pytest.mark.parametrize("body", [b"not json", b"[1]", b'{"status": "sleeping"}', b'{"status": "muted", "snoozeDuration": -5}',
-                                  b'{"status": "resolved", "statusDetails": {"inRelease": 7}}'])
+@pytest.mark.parametrize("body", [
+    b"not json", b"[1]", b'{"status": "sleeping"}', b'{"status": "muted", "snoozeDuration": -5}',
+    b'{"status": "resolved", "statusDetails": {"inRelease": 7}}',
+])
 def test_bad_bodies_are_400(writer, body):
     store(message_event("x"))
     response = writer.put(issues_url(), body, content_type="application/json")
