@@ -109,4 +109,3 @@ def respond(request, issues) -> HttpResponse:
     except (BadChange, MergeRefused) as exc:
         return error(str(exc), 400)
     return answer(result)
-
