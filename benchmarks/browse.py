@@ -80,29 +80,32 @@ def fill(issues: int, events: int) -> list[tuple[int, str]]:
     now = datetime.now(UTC)
     span = timedelta(days=30).total_seconds()
     first_id = None
+    from minisentry.models import default_project_id
+
+    project = default_project_id()
     with transaction.atomic(), connection.cursor() as cursor:
-        columns = ("fingerprint, title, culprit, message, level, status, is_regression, "
+        columns = ("project_id, fingerprint, title, culprit, message, level, status, is_regression, "
                    "platform, grouped_by, first_seen, last_seen, event_count, environment, release, first_release, "
-                   "regressed_release, user_count, sampled_out")
+                   "regressed_release, user_count, sampled_out, resolved_in, resolved_release")
         with Bulk(cursor, "minisentry_issue", columns) as copy:
             for i in range(issues):
                 last = now - timedelta(seconds=rng.random() * span / 10)
-                copy.write_row((uuid.uuid4().hex, f"{rng.choice(['ValueError', 'KeyError', 'TypeError'])}: "
+                copy.write_row((project, uuid.uuid4().hex, f"{rng.choice(['ValueError', 'KeyError', 'TypeError'])}: "
                                 f"order {i} failed", f"shop.views.checkout_{i % 500} in handle", f"order {i} failed",
                                 rng.choice(LEVELS), "resolved" if i % 10 == 0 else "unresolved", False, "python",
                                 "exception type and in-app stack frames", last - timedelta(days=20), last,
                                 events // issues, rng.choice(ENVIRONMENTS), f"shop@1.{i % 30}", "shop@1.0", "",
-                                rng.randrange(1, 100), 0))
+                                rng.randrange(1, 100), 0, "", ""))
         cursor.execute("SELECT min(id), max(id) FROM minisentry_issue")
         first_id, last_id = cursor.fetchone()
         ids = range(first_id, last_id + 1)
-        with Bulk(cursor, "minisentry_issuehash", "hash, issue_id") as copy:
+        with Bulk(cursor, "minisentry_issuehash", "project_id, hash, issue_id") as copy:
             for pk in ids:
-                copy.write_row((uuid.uuid4().hex, pk))
+                copy.write_row((project, uuid.uuid4().hex, pk))
         latest = {}
         to_id, to_time = id_to_db(connection), time_to_db(connection)
         with Bulk(cursor, "minisentry_event", "event_id, issue_id, timestamp, level, environment, release, "
-                  "server_name, transaction, user, message, backend, blob_size, raw_size") as copy:
+                  "server_name, transaction, user, message, grouping_hash, backend, blob_size, raw_size") as copy:
             for n in range(events):
                 pk = ids[n % len(ids)]
                 event_id, when = uuid.UUID(int=rng.getrandbits(128)), now - timedelta(seconds=rng.random() * span)
@@ -110,7 +113,7 @@ def fill(issues: int, events: int) -> list[tuple[int, str]]:
                     latest[pk] = (event_id.hex, when)
                 copy.write_row((to_id(event_id.hex), pk, to_time(when), "error", rng.choice(ENVIRONMENTS),
                                 f"shop@1.{n % 30}", f"web-{n % 8}", f"/checkout/{n % 50}/", f"id:{n % 1000}",
-                                f"order {n % len(ids)} failed", "default", 5000, 20000))
+                                f"order {n % len(ids)} failed", f"{pk:032x}", "default", 5000, 20000))
         with Bulk(cursor, "minisentry_issuetag", "issue_id, key, value, count") as copy:
             for pk in ids:
                 for key, values in (("environment", ENVIRONMENTS), ("server_name", [f"web-{k}" for k in range(8)]),
