@@ -22,7 +22,7 @@ from django.utils.http import urlencode
 
 from .. import conf
 from ..fields import LENGTH
-from ..models import Issue
+from ..models import DEFAULT_PROJECT, Issue
 from .frames import PLACEHOLDER, Frame
 
 VIEW_ISSUE = "minisentry.view_issue"
@@ -130,10 +130,11 @@ def tag_values(user) -> list[str]:
 
 
 def issues_of(user, limit: int = MAX_ISSUES) -> tuple[list[Issue], bool]:
-    """The newest ``limit`` issues ``user`` hit (last seen first), each with ``user_events`` (how many
-    of its events named the user), and whether there are more: one query."""
+    """The newest ``limit`` issues of the site's own project ``user`` hit (last seen first), each with
+    ``user_events`` (how many of its events named the user), and whether there are more: one query."""
     found = list(
-        Issue.objects.filter(tags__key="user", tags__value__in=tag_values(user))
+        Issue.objects.filter(project__slug=DEFAULT_PROJECT, tags__key="user",
+                             tags__value__in=tag_values(user))
         .annotate(user_events=Sum("tags__count"))
         .order_by("-last_seen", "-pk")[:limit + 1]
     )

@@ -21,7 +21,7 @@ from django.views.decorators.clickjacking import xframe_options_deny
 from django.views.decorators.http import require_POST, require_safe
 
 from ..backends import BlobMissing, InvalidBackendError
-from ..models import Event, Issue, Level
+from ..models import DEFAULT_PROJECT, Event, Issue, Level
 from ..ops.deletion import delete_issues
 from ..processing.legacy import modernize
 from ..triage import status
@@ -151,7 +151,8 @@ def event_context(issue: Issue, event: Event | None, order: str = "recent", view
         else:
             data = present_event(raw, order)
             modern = modernize(raw)
-            user = site_users.site_user(modern, user_url)
+            # another project's ids are its own service's users, not this site's
+            user = site_users.site_user(modern, user_url) if issue.project.slug == DEFAULT_PROJECT else None
             page = site_pages.served_page(modern, issue.first_seen, viewer) if viewer is not None else None
     return {
         "issue": issue, "event": event, "data": data, "blob_missing": missing,
@@ -175,7 +176,7 @@ def render_event(request, issue: Issue, event: Event | None):
 @follow_merged(DJANGO_ADMIN, "issue_detail")
 def issue_detail(request, pk: int):
     status.wake_expired()
-    issue = get_object_or_404(Issue, pk=pk)
+    issue = get_object_or_404(Issue.objects.select_related("project"), pk=pk)
     return render_event(request, issue, queries.latest_event(issue))
 
 
@@ -183,7 +184,7 @@ def issue_detail(request, pk: int):
 @require_safe
 @staff_view(VIEW)
 def event_detail(request, event_id: str):
-    event = get_object_or_404(Event.objects.select_related("issue"), event_id=event_id)
+    event = get_object_or_404(Event.objects.select_related("issue__project"), event_id=event_id)
     return render_event(request, event.issue, event)
 
 

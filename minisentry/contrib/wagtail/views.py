@@ -192,7 +192,7 @@ class IssueDetailView(IssuePage):
     @method_decorator(follow_merged(FRAME, "issue_detail"))
     def get(self, request, pk: int):
         wake_expired()
-        self.issue = get_object_or_404(Issue, pk=pk)
+        self.issue = get_object_or_404(Issue.objects.select_related("project"), pk=pk)
         return self.render_event(queries.latest_event(self.issue))
 
     def render_event(self, event):
@@ -204,7 +204,7 @@ class IssueDetailView(IssuePage):
 
 class EventDetailView(IssueDetailView):
     def get(self, request, event_id: str):
-        event = get_object_or_404(Event.objects.select_related("issue"), event_id=event_id)
+        event = get_object_or_404(Event.objects.select_related("issue__project"), event_id=event_id)
         self.issue = event.issue
         return self.render_event(event)
 
@@ -217,7 +217,7 @@ class IssueEventsView(IssuePage):
 
     @method_decorator(follow_merged(FRAME, "issue_events"))
     def get(self, request, pk: int):
-        self.issue = get_object_or_404(Issue, pk=pk)
+        self.issue = get_object_or_404(Issue.objects.select_related("project"), pk=pk)
         context = events_context(self.issue, queries.without_nuls(request.GET))
         return self.render_to_response(self.get_context_data(**context))
 
