@@ -101,9 +101,12 @@ RAW_KINDS = {"expect-ct-report": "expectct", "expect-staple-report": "expectstap
 def report_event(report, received: float) -> dict:
     """The event of a raw security report (CSP in both its forms, Expect-CT, Expect-Staple, HPKP):
     its interface with Relay's key names, the document as the request, the time it was received.
-    Raises ValueError for anything else."""
+    Any other object is taken as an event already (what Relay's envelopes carry as ``security``
+    items); anything else raises ValueError."""
     if isinstance(report, list) and report:  # the Reporting API posts a list
         report = report[0]
+        if not isinstance(report, dict) or report.get("type") != "csp-violation":
+            raise ValueError("a list that is no Reporting API security report")
     if not isinstance(report, dict):
         raise ValueError("a security report must be a JSON object")
     event = {"event_id": uuid.uuid4().hex, "timestamp": received, "level": "error"}
@@ -118,7 +121,7 @@ def report_event(report, received: float) -> dict:
             return event | {"logger": "security", RAW_KINDS[kind]: body}
         if isinstance(report.get("hostname"), str) and "known-pins" in report:
             return event | {"logger": "security", "hpkp": {k.replace("-", "_"): v for k, v in report.items()}}
-        raise ValueError("not a security report this endpoint knows")
+        return report
     if not csp.get("effective_directive") and isinstance(csp.get("violated_directive"), str):
         csp["effective_directive"] = csp["violated_directive"].partition(" ")[0]
     document = csp.get("document_uri")
