@@ -57,7 +57,7 @@ def test_merge_assign_note_ignore_and_come_back(open_page):
         page.click("button[name=apply]")
     with page.expect_navigation():
         page.click("text=Yes, merge")
-    page.click("text=stock of TEA is low")
+    assert "2 issues merged into this one." in page.inner_text(".messagelist")  # on the issue's page
     issue = triage(page)
     assert issue.status == Issue.Status.UNRESOLVED and issue.assignee.username == "boss"
     assert_history(page)

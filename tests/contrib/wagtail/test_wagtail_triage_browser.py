@@ -28,7 +28,7 @@ def test_merge_assign_note_ignore_and_come_back(wagtail_page, live_server):
     query = urlencode([*(("id", issue.pk) for issue in Issue.objects.all()), ("next", "/cms/errors/")])
     page.goto(live_server.url + reverse("wagtail_bulk_action", args=["minisentry", "issue", "merge"]) + "?" + query)
     with page.expect_navigation():
-        page.click("input[type=submit][value=Yes]")
+        page.get_by_role("button", name="Yes", exact=True).click()  # an input in Wagtail 7, a button in 8
     assert "2 issues merged into this one." in page.inner_text(".messages")
     issue = triage(page)
     assert issue.status == Issue.Status.UNRESOLVED and issue.assignee.username == "boss"
