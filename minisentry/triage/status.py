@@ -23,19 +23,19 @@ NEXT = "next"  # resolve(in_release=NEXT): in the next release
 NOT_RESOLVED = {"resolved_at": None, "resolved_in": "", "resolved_release": ""}
 
 
-def _locked(issues: QuerySet) -> list[tuple[int, int]]:
+def _locked(issues: QuerySet, using: str) -> list[tuple[int, int]]:
     """The issues' (id, project id), their rows locked in id order (as the writer locks them)."""
-    return list(issues.order_by("pk").select_for_update().values_list("pk", "project_id"))
+    return list(issues.using(using).order_by("pk").select_for_update().values_list("pk", "project_id"))
 
 
 def resolve(issues: QuerySet, user=None, in_release: str | None = None) -> int:
     """Resolve ``issues`` now (``in_release`` None), in the next release (``NEXT``: only an event
     from a release newer than the project's latest now reopens it) or in release ``in_release`` (an
     event from it or a newer one reopens it, older ones do not). Returns how many."""
-    using, now = issues.db, timezone.now()
+    using, now = router.db_for_write(Issue), timezone.now()
     resolved_in = "" if not in_release else "next_release" if in_release == NEXT else "release"
     with write_transaction(using):
-        rows = _locked(issues)
+        rows = _locked(issues, using)
         release_of = {}
         for project_id in {project for _, project in rows}:
             release_of[project_id] = (latest(project_id, using) if resolved_in == "next_release"
@@ -61,11 +61,11 @@ def ignore(issues: QuerySet, user=None, *, until: datetime | None = None, events
            users: int | None = None, rate: int | None = None) -> int:
     """Ignore ``issues`` until ``until``, ``events`` more events, ``users`` more users, or more than
     ``rate`` events in an hour, whichever comes first (none given: forever). Returns how many."""
-    using = issues.db
+    using = router.db_for_write(Issue)
     condition = {k: v for k, v in (("until", until), ("events", events), ("users", users), ("rate", rate))
                  if v is not None}
     with write_transaction(using):
-        rows = _locked(issues)
+        rows = _locked(issues, using)
         Issue.objects.using(using).filter(pk__in=[pk for pk, _ in rows]).update(
             status=Issue.Status.IGNORED, ignore_until=until, ignore_rate=rate, **NOT_RESOLVED,
             ignore_until_events=None if events is None else F("event_count") + events,
@@ -78,9 +78,9 @@ def ignore(issues: QuerySet, user=None, *, until: datetime | None = None, events
 
 def unresolve(issues: QuerySet, user=None) -> int:
     """Unresolve ``issues`` (resolved or ignored), clearing their conditions and regression mark."""
-    using = issues.db
+    using = router.db_for_write(Issue)
     with write_transaction(using):
-        rows = _locked(issues)
+        rows = _locked(issues, using)
         Issue.objects.using(using).filter(pk__in=[pk for pk, _ in rows]).update(
             status=Issue.Status.UNRESOLVED, is_regression=False, **NOT_RESOLVED, **CLEARED)
         add_activity(using, ((pk, "unresolved", {}) for pk, _ in rows), user)
