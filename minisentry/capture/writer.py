@@ -146,10 +146,7 @@ class Writer(Counting):
             if len(self._queue) >= conf.get("QUEUE_SIZE") or not inline and self._queued_bytes + size > limit:
                 self._count_dropped_locked(1, "the queue is full")
                 return False
-            self._append_locked(payload, size)
-            if len(self._queue) >= WAKE_AT:
-                self._cond.notify()
-            self._ensure_thread_locked()
+            self._push_locked(payload, size)
         return True
 
     def _enqueue_received(self, payload: Received) -> bool:
@@ -162,11 +159,15 @@ class Writer(Counting):
             if (self._received + 1 > share * conf.get("QUEUE_SIZE") or len(self._queue) >= conf.get("QUEUE_SIZE")
                     or self._received_bytes + size > share * conf.get("QUEUE_BYTES")):
                 return False
-            self._append_locked(payload, size)
-            if len(self._queue) >= WAKE_AT:
-                self._cond.notify()
-            self._ensure_thread_locked()
+            self._push_locked(payload, size)
         return True
+
+    def _push_locked(self, payload: bytes | dict, size: int) -> None:
+        """Queue it, waking the writer once enough wait, and start the thread if needed."""
+        self._append_locked(payload, size)
+        if len(self._queue) >= WAKE_AT:
+            self._cond.notify()
+        self._ensure_thread_locked()
 
     def _append_locked(self, payload: bytes | dict, size: int) -> None:
         self._queue.append(payload)
