@@ -9,9 +9,8 @@ does not fit in the queue is counted as dropped, and the count is stored and log
 ingest endpoint (``source="ingest"``) may fill only ``MINISENTRY_INGEST_QUEUE_SHARE`` of the queue:
 past it ``enqueue`` refuses them (the endpoint answers 429), and the site's own events keep the rest.
 
-The writer imports nothing once it runs: what it runs on a batch (``capture.stages``: prepare,
-store, count, replay) uses the models, so ``apps.py`` hands it over once Django's apps are ready;
-this module itself is importable from ``settings.py``.
+What the writer runs on a batch (``capture.stages``: prepare, store, count, replay) uses the models,
+so ``apps.py`` hands it over once the apps are ready; this module is importable from ``settings.py``.
 
 Fork safety: the writer holds its work lock while it handles a batch, and releases it only with
 its database connections closed; ``os.fork()`` waits for that lock, so a child never inherits a
