@@ -39,7 +39,7 @@ def test_filter_open_toggle_and_resolve(open_page):
     page.click("label[for=ms-full-trace]")
     assert not library_frame.is_visible()
 
-    page.click("button[value=resolve]")
+    page.click(".ms-issue-actions button[value=resolve]")
     page.wait_for_selector(".ms-status-resolved")
     assert issue_of(error).status == Issue.Status.RESOLVED
 
@@ -75,5 +75,5 @@ def test_demo_screens(open_page, scheme, tmp_path):
     page.set_viewport_size(DESKTOP)
     page.click("a.ms-title:has-text('ValueError')")
     assert "came back after it had been resolved" in page.inner_text(".ms-regression-note")
-    assert page.locator("button[value=resolve]").inner_text() == "Resolve again"
+    assert page.locator(".ms-issue-actions button[value=resolve]").inner_text() == "Resolve again"
     shoot(page, f"issue-detail-{scheme}")
