@@ -69,6 +69,7 @@ class Network:
         session.on("Network.requestWillBeSent", self._sent)
         session.on("Network.responseReceived", self._answered)
         session.on("Network.loadingFailed", self._failed)
+        session.on("Network.loadingFinished", self._finished)
         session.send("Network.enable")
 
     def _sent(self, event: dict) -> None:
@@ -85,6 +86,15 @@ class Network:
         if event["requestId"] in self.calls:
             self.calls[event["requestId"]]["failed"] = event.get("corsErrorStatus", {}).get("corsError") or \
                 event.get("errorText")
+
+    def _finished(self, event: dict) -> None:
+        if event["requestId"] in self.calls:
+            self.calls[event["requestId"]]["finished"] = True
+
+    def settled(self) -> bool:
+        """Whether every request has ended (loaded or failed): DevTools reports a failure after
+        the page has moved on."""
+        return all("failed" in call or "finished" in call for call in self.calls.values())
 
     def of_type(self, kind: str) -> list[dict]:
         return [call for call in self.calls.values() if call.get("type") == kind]

@@ -4,6 +4,7 @@ stored, titled and grouped as the SDK's, the issue page showing them; a page of 
 project does not allow is refused and nothing is stored."""
 
 import io
+import time
 
 import pytest
 from django.core.management import call_command
@@ -42,6 +43,9 @@ def visit(browser, url: str, endpoint: str) -> Network:
         network = Network(page, endpoint)
         page.goto(url)
         page.wait_for_function("document.title === 'flushed'", timeout=30_000)
+        deadline = time.monotonic() + 15
+        while not network.settled() and time.monotonic() < deadline:
+            page.wait_for_timeout(20)  # lets Playwright deliver the DevTools events still on their way
     finally:
         context.close()
     assert minisentry.flush(30)  # whatever the endpoint accepted has reached the database
