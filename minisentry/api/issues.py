@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from .. import conf
 from ..browse import queries
+from ..browse.views import MAX_ID, is_issue_id
 from ..models import Issue, MergedIssue, Project
 from ..ops.deletion import delete_issues
 from ..triage.status import wake_expired
@@ -20,7 +21,6 @@ NOT_FOUND = "The requested resource does not exist"
 PERIODS = {"": None, "24h": timedelta(hours=24), "14d": timedelta(days=14), "30d": timedelta(days=30),
            "90d": timedelta(days=90)}
 BULK_LIMIT = 1000  # issues one bulk change may touch, as Sentry's
-MAX_ID = 2**63 - 1
 
 
 def project_of(org: str, slug: str) -> Project | None:
@@ -38,7 +38,7 @@ def selected(request, project: Project) -> QuerySet:
     issues = Issue.objects.filter(project=project)
     ids = request.GET.getlist("id")
     if ids:
-        if not all(i.isascii() and i.isdigit() and len(i) < 20 and int(i) <= MAX_ID for i in ids):
+        if not all(is_issue_id(i) for i in ids):
             raise BadQuery("Invalid issue id.")
         return issues.filter(pk__in=ids)
     if status := request.GET.get("status"):

@@ -252,10 +252,15 @@ def back_url(request, frame: Frame, list_only: bool = False) -> str:
     return target
 
 
+def is_issue_id(value: str) -> bool:
+    """ASCII digits naming a 64-bit key (up to ``MAX_ID``)."""
+    return value.isascii() and value.isdigit() and len(value) < 20 and int(value) <= MAX_ID
+
+
 def bad_ids(values) -> HttpResponseBadRequest | None:
-    """A 400 naming the first of ``values`` that is not an issue id (ASCII digits up to ``MAX_ID``)."""
+    """A 400 naming the first of ``values`` that is not an issue id."""
     for value in values:
-        if not (value.isascii() and value.isdigit() and len(value) < 20 and int(value) <= MAX_ID):
+        if not is_issue_id(value):
             message = _("Not an issue id: %(value)s") % {"value": value[:40]}
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
     return None
