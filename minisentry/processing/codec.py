@@ -24,6 +24,15 @@ def snapshot(event) -> tuple[bytes, bool]:
         return json.dumps(_jsonable(event), default=_fallback, ensure_ascii=True).encode(), False
 
 
+def indented(value) -> bytes:
+    """``value`` as JSON indented by two spaces a level (each list item and object member on a line of
+    its own); never raises, as :func:`dumps`."""
+    try:
+        return orjson.dumps(value, default=_fallback, option=_JSON_OPTIONS | orjson.OPT_INDENT_2)
+    except (TypeError, orjson.JSONEncodeError):
+        return json.dumps(_jsonable(value), default=_fallback, ensure_ascii=True, indent=2).encode()
+
+
 def as_bytes(payload: bytes | dict) -> bytes:
     """A queued snapshot as JSON bytes: bytes as they are, an event dict handed over serialized."""
     return payload if isinstance(payload, bytes) else dumps(payload)

@@ -65,6 +65,12 @@ OTHER, EVENT, REQUEST, FRAMES, FRAME, COOKIES, USER = range(7)  # kinds of conta
 CARD_RUN = re.compile(r"[0-9](?<!\w[0-9])(?:[0-9]{12,18}|[0-9]{2,5}(?:[ -][0-9]{3,6}){1,4})(?!\w)")
 # On the raw JSON, digits as 0, spaces and dashes dropped: 13 digits in a row if any string holds a card.
 DIGITS_AS_ZERO = bytes.maketrans(b"0123456789", b"0" * 10)
+# Where in the raw JSON a card number may be: 13 or more digits, spaces and dashes in a row.
+RUN_AS_ZERO = bytes.maketrans(b"0123456789 -", b"0" * 12)
+RUN, NOT_ZERO = b"0" * 13, re.compile(b"[^0]")
+BACKSLASH = ord("\\")
+JSON_ESCAPE = re.compile(r"\\(?:u[0-9a-fA-F]{4}|.)", re.DOTALL)
+JSON_ESCAPES = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}  # the others stand for themselves
 LUHN_DOUBLED = str.maketrans("0123456789", "0246813579")  # each digit doubled, its digits summed
 GROUP_SEPARATOR = re.compile(r"[ -]")
 NOT_FORM = re.compile(r"[\s{}\"'<>]")  # characters no form-encoded name holds; a raw body has them
@@ -88,7 +94,7 @@ def survey(given: dict, event: dict, raw: bytes) -> bool | None:
     except Exception:  # a bug must not keep secrets: the event is parsed back and walked
         logger.exception("minisentry: the survey of an event failed")
         return None
-    if verdict and scrubber is not None and scrubber.cards and b"0" * 13 in raw.translate(DIGITS_AS_ZERO, b" -"):
+    if verdict and scrubber is not None and scrubber.cards and may_hold_cards(raw):
         return False
     return verdict
 
@@ -117,6 +123,33 @@ def _scrubber(fields: tuple[str, ...], safe_fields: tuple[str, ...], cards: bool
 
 def normalize(key: str) -> str:
     return key.strip().lower().replace("-", "_").replace(" ", "_")
+
+
+def may_hold_cards(raw: bytes) -> bool:
+    """Whether a string in the JSON text ``raw`` may hold a card number (most events' do not: their
+    strings are then not looked at one by one). Each run of digits, spaces and dashes in the text long
+    enough to hold one is looked at as its string is, its escapes read (a run may start with an
+    escape's hex digits). JSON encoders never escape digits, spaces or dashes."""
+    if b"0" * 13 not in raw.translate(DIGITS_AS_ZERO, b" -"):  # the common case, at C speed
+        return False
+    runs = raw.translate(RUN_AS_ZERO)
+    found = runs.find(RUN)
+    while found >= 0:
+        end = NOT_ZERO.search(runs, found)
+        end = end.start() if end else len(runs)
+        start = max(found - 12, 0)  # the escapes (at most 6 bytes each) that end in or right before the run
+        while start and raw[start - 1] == BACKSLASH:  # never half of an escaped backslash
+            start -= 1
+        text = JSON_ESCAPE.sub(_unescaped, raw[start:end + 1].decode("utf-8", "replace"))
+        if any(card_span(run.group()) for run in CARD_RUN.finditer(text)):
+            return True
+        found = runs.find(RUN, end)
+    return False
+
+
+def _unescaped(escape: re.Match) -> str:
+    code = escape.group()
+    return chr(int(code[2:], 16)) if len(code) == 6 else JSON_ESCAPES.get(code[1], code[1])
 
 
 def luhn(digits: str) -> bool:
@@ -199,7 +232,7 @@ class Scrubber:
     def scrub(self, event: dict, raw: bytes | None = None) -> bool:
         """Scrub ``event`` in place; True if anything was replaced. ``raw``, the event's JSON, saves
         looking for card numbers string by string when it has no 13 digits in a row."""
-        cards = self.cards and (raw is None or b"0" * 13 in raw.translate(DIGITS_AS_ZERO, b" -"))
+        cards = self.cards and (raw is None or may_hold_cards(raw))
         notes: list = []
         try:
             self._walk(event, notes, cards)

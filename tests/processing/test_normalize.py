@@ -6,10 +6,13 @@ from datetime import UTC, datetime
 
 import pytest
 from django.test import override_settings
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from minisentry.browse.display import meta_at, meta_note
 from minisentry.processing import codec, legacy
 from minisentry.processing.normalize import normalize
+from minisentry.processing.normalize.trimming import deeper_than
 
 RECEIVED = datetime(2026, 12, 1, 12, 0, tzinfo=UTC).timestamp()
 META = {"project": 1, "received": RECEIVED, "client_ip": "203.0.113.7", "item": "event", "untrusted": True}
@@ -87,12 +90,13 @@ def test_an_unreadable_timestamp_is_removed_and_noted(given):
 
 
 @pytest.mark.parametrize(("given", "stored"), [("WARNING", "warning"), ("warn", "warning"), ("critical", "fatal"),
-                                               ("log", "info"), ("debug", "debug")])
+                                               ("log", "info"), ("debug", "debug"), (40, "error"), (10, "debug")])
 def test_levels_as_relay_reads_them(given, stored):
-    assert received({"level": given})["level"] == stored
+    out = received({"level": given})
+    assert out["level"] == stored and not note(out, "level")
 
 
-@pytest.mark.parametrize("given", ["verbose", 40, {"x": 1}])
+@pytest.mark.parametrize("given", ["verbose", 45, 40.0, True, {"x": 1}])
 def test_an_unknown_level_is_error_and_noted(given):
     out = received({"level": given})
     assert out["level"] == "error" and note(out, "level")["err"][0][0] == "invalid_data"
@@ -215,6 +219,13 @@ def test_a_breadcrumb_of_the_wrong_shape_is_null_and_its_data_a_small_bag():
     assert second is None and "level" not in first and len(first["data"]["k"]) < 2048
 
 
+def test_a_breadcrumbs_level_is_read_as_the_events_is():
+    """The browser SDK's console crumbs say "log": Relay reads it as info, and so is it shown."""
+    out = received({"breadcrumbs": [{"level": "log"}, {"level": "Warning"}, {"level": 30}, {"level": "info"}]})
+    assert [c["level"] for c in out["breadcrumbs"]["values"]] == ["info", "warning", "warning", "info"]
+    assert "breadcrumbs" not in out.get("_meta", {})
+
+
 def test_a_stack_trace_keeps_its_newest_250_frames_and_50_keep_their_variables():
     frames = [{"function": f"f{i}", "vars": {"i": i}, "pre_context": ["a"], "in_app": i % 2 == 0} for i in range(300)]
     out = received({"exception": {"values": [{"type": "E", "stacktrace": {"frames": frames}}]}})
@@ -303,3 +314,21 @@ def test_infer_ip_never_or_unknown_stores_no_address_even_for_auto(setting):
 
 def test_an_environment_from_a_tag_is_cut_as_an_environment():
     assert received({"tags": {"environment": "e" * 100}})["environment"] == "e" * 61 + "..."
+
+
+def depth(value) -> int:
+    """How deep lists and objects with items nest in ``value``."""
+    if isinstance(value, (dict, list)) and value:
+        return 1 + max(map(depth, value.values() if isinstance(value, dict) else value))
+    return 0
+
+
+JSON_VALUES = st.recursive(st.none() | st.integers() | st.text(st.sampled_from('ab[]{}"\\\n')),
+                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
+                           max_leaves=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(JSON_VALUES)
+def test_how_deep_a_value_nests_is_read_from_its_indented_json(value):
+    assert [deeper_than(value, limit) for limit in range(8)] == [depth(value) > limit for limit in range(8)]

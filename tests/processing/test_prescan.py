@@ -8,7 +8,7 @@ import random
 import pytest
 
 from minisentry.processing import codec, legacy, prescan
-from minisentry.processing.scrubbing import DIGITS_AS_ZERO, Scrubber, _filterable
+from minisentry.processing.scrubbing import Scrubber, _filterable, may_hold_cards
 
 from ..browse import platform_events
 from ..uihelpers import exception_event, message_event
@@ -126,7 +126,7 @@ def test_the_prescan_skips_only_walks_that_replace_nothing(config):
         quiet = prescan.survey(given, legacy.modernize(given), scrubber, _filterable)
         full = legacy.modernize(copy.deepcopy(given))
         result = scrubber.scrub(full, raw)
-        cards = scrubber.cards and b"0" * 13 in raw.translate(DIGITS_AS_ZERO, b" -")  # scrubbing.survey's own look
+        cards = scrubber.cards and may_hold_cards(raw)  # scrubbing.survey's own look
         assert quiet is not None and not (quiet and result and not cards), (n, given)
         quiet_count += quiet
         replaced += result

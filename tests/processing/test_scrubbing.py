@@ -2,10 +2,13 @@
 reaches the blob store, the index or the page, and grouping is unchanged by it."""
 
 import copy
+import json
 import time
 
 import orjson
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from django.test import override_settings
 from django.urls import reverse
 
@@ -14,6 +17,7 @@ from minisentry.grouping import get_grouping_hashes
 from minisentry.models import Event, IssueHash, IssueTag
 from minisentry.processing import codec, dictionaries
 from minisentry.processing.prepare import prepare
+from minisentry.processing.scrubbing import configured
 
 from ..uihelpers import exception_event, issue_of, message_event, store
 
@@ -140,6 +144,27 @@ def test_card_numbers_are_found_in_any_text_and_nothing_else_is():
     assert event["breadcrumbs"]["values"][0]["message"] == expected
     assert event["_meta"]["logentry"]["formatted"] == filtered(len(text), "@creditcard:filter")
     assert record.message == expected
+
+
+CARD_TEXT = st.text(st.sampled_from("0123456789 -\n\"\\\u00a0éa4"), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@example(["paid\n", "4111111111111111"], True)
+@example(["\u00a0", "4242 4242 4242 4242"], True)
+@example(['"', "3782-822463-10005", "\\"], True)
+@example(["\\", "4111111111111111"], False)
+@given(st.lists(st.one_of(CARD_TEXT, st.sampled_from(["4111111111111111", "4242 4242 4242 4242", "3782-822463-10005"])),
+                max_size=6), st.booleans())
+def test_the_look_at_the_raw_json_never_hides_a_card_number(parts, ascii_only):
+    """Scrubbing skips the string-by-string look for card numbers when the event's JSON holds none: however
+    the SDK escaped its JSON (``\\n``, ``\\u00a0``, ``\\\\``), what is filtered is what a full look filters."""
+    event = {"message": "".join(parts), "extra": {"reversed": "".join(reversed(parts))}}
+    raw = json.dumps(event, ensure_ascii=ascii_only).encode()
+    looked, full = copy.deepcopy(event), copy.deepcopy(event)
+    scrubber = configured()
+    assert scrubber.scrub(looked, raw) == scrubber.scrub(full)
+    assert looked == full
 
 
 def test_source_code_is_not_scrubbed_and_grouping_is_unchanged():

@@ -20,7 +20,7 @@ from .ip import client_ip
 from .notes import Notes
 from .tags import fingerprint, tags
 from .trimming import cap_depth
-from .values import mapping, string
+from .values import level, mapping, string
 
 # Relay's ``Event`` fields (and ``message``, its legacy alias of ``logentry``); others are removed.
 KNOWN = frozenset({
@@ -36,8 +36,6 @@ PLATFORMS = frozenset({
     "as3", "c", "cfml", "cocoa", "csharp", "elixir", "go", "groovy", "haskell", "java", "javascript",
     "native", "node", "objc", "other", "perl", "php", "python", "ruby",
 })
-LEVEL_ALIASES = {"log": "info", "warn": "warning", "critical": "fatal"}
-LEVELS = frozenset(Level.values)
 # field: (max_chars, allowance, lenient: a number becomes its text)
 TEXT_FIELDS = {
     "culprit": (200, 0, False), "transaction": (200, 0, False), "logger": (64, 0, False),
@@ -99,13 +97,11 @@ def identify(event: dict, notes: Notes) -> None:
 
 
 def level_and_platform(event: dict, notes: Notes) -> None:
-    level = event.get("level")
-    if isinstance(level, str):
-        level = LEVEL_ALIASES.get(level.lower(), level.lower())
-    valid = isinstance(level, str) and level in LEVELS
-    if level is not None and not valid:
+    given = event.get("level")
+    found = level(given)
+    if given is not None and found is None:
         notes.error(("level",), "invalid_data", "not a level")
-    event["level"] = level if valid else Level.ERROR.value
+    event["level"] = found or Level.ERROR.value
     platform = event.get("platform")
     valid = isinstance(platform, str) and platform in PLATFORMS
     if platform is not None and not valid:

@@ -1,10 +1,9 @@
 """Relay's limits on the event's interfaces (``relay-event-schema``'s ``max_chars``, ``max_depth``
 and ``max_bytes`` attributes, and its breadcrumb and frame counts), applied in place."""
 
-from ...fields import Level
 from .notes import Notes
 from .trimming import LARGE, LARGER, MASSIVE, MEDIUM, SMALL, Bag, bag, fits, frames
-from .values import mapping, string, values_list
+from .values import level, mapping, string, values_list
 
 MESSAGE, MESSAGE_ALLOWANCE = 8192, 200  # Relay's MaxChars::Message
 SYMBOL, SYMBOL_ALLOWANCE = 256, 20
@@ -14,7 +13,6 @@ USER_TEXT = {"id": 128, "email": 75, "username": 128, "name": 128, "segment": 12
 REQUEST_BAGS = {"data": LARGE, "query_string": SMALL, "cookies": MEDIUM, "headers": LARGE, "env": LARGE}
 CONTEXT = Bag(7, 8192)
 EXTRA_VALUE = Bag(LARGER.depth - 1, LARGER.size)  # inside ``extra``, itself a bag of depth 7
-LEVELS = frozenset(Level.values)
 
 
 def logentry(event: dict, notes: Notes) -> None:
@@ -82,10 +80,13 @@ def breadcrumbs(event: dict, notes: Notes) -> None:
             value = crumb.get(key)
             if value is not None and (type(value) is not str or len(value) > limit):  # checked only then
                 string(crumb, key, limit, notes, (*path, index), MESSAGE_ALLOWANCE if key == "message" else 0)
-        level = crumb.get("level")
-        if level is not None and not (type(level) is str and level in LEVELS):
-            del crumb["level"]
-            notes.error((*path, index, "level"), "invalid_data", "not a level")
+        given = crumb.get("level")
+        if given is not None and given is not (found := level(given)):
+            if found is None:
+                del crumb["level"]
+                notes.error((*path, index, "level"), "invalid_data", "not a level")
+            else:
+                crumb["level"] = found
         if "data" in crumb:
             crumb["data"] = bag(crumb["data"], MEDIUM, notes, (*path, index, "data"))
 

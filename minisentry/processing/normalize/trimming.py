@@ -5,7 +5,6 @@ of which only 50 keep their variables and source context. Every cut is noted in 
 """
 
 from dataclasses import dataclass
-from itertools import accumulate
 
 from .. import codec, scrubbing
 from .notes import Notes
@@ -16,10 +15,6 @@ FRAME_ALLOWANCE = 50  # frames past these lose vars, pre_context and post_contex
 SLIMMED = ("vars", "pre_context", "post_context")
 MAX_DEPTH = 24  # anything nested deeper in an event (no field of the protocol is) is removed
 BIG = 10**18  # a larger integer's text may be long
-NOT_STRUCTURE = bytes(set(range(256)) - set(b'"[]{}'))
-STEP = [0] * 256
-STEP[ord("[")] = STEP[ord("{")] = 1
-STEP[ord("]")] = STEP[ord("}")] = -1
 
 
 @dataclass(frozen=True)
@@ -65,7 +60,7 @@ def fits(value, limit: Bag) -> bool:
     data = codec.dumps(value)
     if len(data) * 3 > limit.size:
         return False
-    return data.count(b"{") + data.count(b"[") < limit.depth or nesting(data) < limit.depth
+    return data.count(b"{") + data.count(b"[") < limit.depth or not deeper_than(value, limit.depth - 1)
 
 
 def flat_and_small(value: dict, size: int) -> bool:
@@ -83,13 +78,11 @@ def flat_and_small(value: dict, size: int) -> bool:
     return total <= size
 
 
-def nesting(data: bytes) -> int:
-    """How deeply the lists and objects of a JSON text nest (1 for ``[1]``), at C speed: the
-    running count of its brackets outside strings (escaped backslashes and quotes dropped first, the
-    text between quotes is a string's)."""
-    structure = data.replace(b"\\\\", b"").replace(b'\\"', b"").translate(None, NOT_STRUCTURE)
-    brackets = b"".join(structure.split(b'"')[::2])
-    return max(accumulate(map(STEP.__getitem__, brackets)), default=0)
+def deeper_than(value, limit: int) -> bool:
+    """Whether lists and objects with items nest in ``value`` more than ``limit`` deep (``[1]`` is 1
+    deep, ``[]`` 0), at C speed: its JSON indented by level has a line indented past ``limit`` levels
+    (no string holds a raw newline)."""
+    return b"\n" + b"  " * (limit + 1) in codec.indented(value)
 
 
 def _walk(value, depth: int, budget: list[int], notes: Notes, path):
@@ -177,7 +170,7 @@ def cap_depth(event: dict, notes: Notes | None, limit: int = MAX_DEPTH, bounded=
     bounded = bounded | {"_meta"}
     rest = {key: value for key, value in event.items()
             if key not in bounded and (type(value) is dict or type(value) is list) and value}
-    if nesting(codec.dumps(rest)) <= limit:  # the common case, found at C speed
+    if not deeper_than(rest, limit):  # the common case, found at C speed
         return
     stack = [(value, 1, (key, None)) for key, value in rest.items()]
     while stack:

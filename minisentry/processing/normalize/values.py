@@ -1,10 +1,26 @@
 """A field of a known type, as Relay reads it: a value of the wrong type is removed (an
 ``invalid_data`` error in ``_meta``), a string trimmed to the field's ``max_chars``."""
 
+from ...fields import Level
 from .notes import Notes
 from .trimming import as_text, text
 
 EXPECTED_TEXT = "expected a string"
+LEVELS = frozenset(Level.values)
+# Relay's ``Level``: its aliases ("log" is the browser console's) and Python's logging numbers
+LEVEL_ALIASES = {"log": "info", "warn": "warning", "critical": "fatal",
+                 10: "debug", 20: "info", 30: "warning", 40: "error", 50: "fatal"}
+
+
+def level(value) -> str | None:
+    """The level ``value`` names, as Relay reads one (any case, its aliases); None if it names none."""
+    if type(value) is str:
+        if value in LEVELS:
+            return value
+        value = value.lower()
+        value = LEVEL_ALIASES.get(value, value)
+        return value if value in LEVELS else None
+    return LEVEL_ALIASES.get(value) if type(value) is int else None
 
 
 def string(container: dict, key: str, limit: int, notes: Notes, path, allowance: int = 0,
