@@ -134,7 +134,8 @@ def minisentry_side(db: str, args) -> dict:
 
     override_settings(ROOT_URLCONF=URLCONF).enable()
     env = dict(os.environ, PYTHONPATH=str(common.ROOT), MINISENTRY_TEST_STORM="null", MINISENTRY_TEST_URLCONF=URLCONF,
-               MINISENTRY_TEST_SHUTDOWN_TIMEOUT="120", MINISENTRY_TEST_RETRY_DELAY="0.2")
+               MINISENTRY_TEST_SHUTDOWN_TIMEOUT="120", MINISENTRY_TEST_RETRY_DELAY="0.2",
+               MINISENTRY_TEST_INGEST_FIRST="1" if os.environ.get("FIRST") else "")
     try:
         with gunicorn(env, work / "gunicorn.log", "-w", str(args.workers)) as server:
             out = io.StringIO()

@@ -28,11 +28,12 @@ pytestmark = pytest.mark.slow
 SENTRY_CLI = Path(sys.executable).with_name("sentry-cli")
 
 
-@pytest.fixture
-def site(tmp_path, request, transactional_db):
-    """(server, env, project, dsn): gunicorn with 2 workers storing into the test database."""
+def serve(tmp_path, request, ingest_first: bool):
+    """(server, env, project, dsn): gunicorn with 2 workers storing into the test database; with
+    ``ingest_first``, the endpoint ahead of the site (``minisentry.ingest.wsgi``)."""
     env = worker_env(backend_config("filesystem", tmp_path, request), tmp_path / "spool")
     env["MINISENTRY_TEST_URLCONF"] = "tests.ingest.urls"
+    env["MINISENTRY_TEST_INGEST_FIRST"] = "1" if ingest_first else ""
     project = Project.objects.create(name="Export", slug="export")
     key = ProjectKey.objects.create(project=project, public_key=uuid.uuid4().hex)
     with gunicorn(env, tmp_path / "gunicorn.log", "-w", "2") as server:
@@ -41,6 +42,16 @@ def site(tmp_path, request, transactional_db):
         server.stop()
     log = (tmp_path / "gunicorn.log").read_text()
     assert "Traceback" not in log and "ERROR" not in log, log
+
+
+@pytest.fixture
+def site(tmp_path, request, transactional_db):
+    yield from serve(tmp_path, request, ingest_first=False)
+
+
+@pytest.fixture
+def site_ingest_first(tmp_path, request, transactional_db):
+    yield from serve(tmp_path, request, ingest_first=True)
 
 
 def wait_for(query, n: int, timeout: float = 30):
@@ -112,8 +123,9 @@ def curl_post(url: str, body: bytes, *headers: str) -> tuple[int, dict, str]:
 
 
 @pytest.mark.skipif(not shutil.which("curl"), reason="curl is not installed")
-def test_hostile_bodies_with_curl(site):
-    server, env, project, dsn = site
+def test_hostile_bodies_with_curl(site_ingest_first):
+    """Through the endpoint ahead of the site (the mounted one answers the same: ``test_wsgi``)."""
+    server, env, project, dsn = site_ingest_first
     key = dsn.split("//")[1].split("@")[0]
     url = f"http://127.0.0.1:{server.port}/minisentry/api/{project.pk}/envelope/"
     auth = f"X-Sentry-Auth: Sentry sentry_key={key}, sentry_version=7"

@@ -323,9 +323,9 @@ def depth(value) -> int:
     return 0
 
 
-JSON_VALUES = st.recursive(st.none() | st.integers() | st.text(st.sampled_from('ab[]{}"\\\n')),
-                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
-                           max_leaves=30)
+JSON_VALUES = st.recursive(
+    st.none() | st.integers() | st.text(st.sampled_from('ab[]{}"\\\n')),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3), max_leaves=30)
 
 
 @settings(max_examples=300, deadline=None)

@@ -8,7 +8,8 @@ import random
 import pytest
 
 from minisentry.processing import codec, legacy, prescan
-from minisentry.processing.scrubbing import Scrubber, _filterable, may_hold_cards
+from minisentry.processing.cards import may_hold_cards
+from minisentry.processing.scrubbing import Scrubber, _filterable
 
 from ..browse import platform_events
 from ..uihelpers import exception_event, message_event

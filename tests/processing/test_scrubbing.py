@@ -7,10 +7,10 @@ import time
 
 import orjson
 import pytest
-from hypothesis import example, given, settings
-from hypothesis import strategies as st
 from django.test import override_settings
 from django.urls import reverse
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from minisentry.browse.display import meta_note
 from minisentry.grouping import get_grouping_hashes
