@@ -12,8 +12,9 @@ import pytest
 
 from .test_grouping import grouping, parameterization
 
-MESSAGE_BOUND = 0.5  # seconds per get_grouping() call: ~0.03 s here, 10 s when a regex backtracked
-HUGE_EVENT_BOUND = 2.0
+# CPU seconds of this process (another test process on the other core does not count)
+MESSAGE_BOUND = 0.5  # per get_grouping() call: ~0.03 s here, 10 s when a regex backtracked
+HUGE_EVENT_BOUND = 4.0  # 0.1-0.8 s here on a quiet machine, this VM's speed drifts 2x; a quadratic step takes minutes
 CHAIN_FACTOR = 5  # 10,000 exceptions against 250: ~1 since their number is bounded, ~40 before
 
 ADVERSARIAL = {
@@ -54,9 +55,9 @@ def timed(function, *args):
     """The result and the best of up to three timings (the machine may be busy)."""
     best = float("inf")
     for _ in range(3):
-        start = time.perf_counter()
+        start = time.process_time()
         result = function(*args)
-        best = min(best, time.perf_counter() - start)
+        best = min(best, time.process_time() - start)
         if best < MESSAGE_BOUND / 2:
             break
     return result, best
@@ -123,9 +124,9 @@ def recursion_error(frames: list[dict]) -> dict:
 
 
 def timed_once(event: dict):
-    start = time.perf_counter()
+    start = time.process_time()
     result = grouping.get_grouping(event)
-    return result, time.perf_counter() - start
+    return result, time.process_time() - start
 
 
 def test_an_event_with_50000_frames_is_grouped_quickly_by_its_last_250():
