@@ -4,9 +4,12 @@
 process on a fresh server, gunicorn with ``--workers`` sync workers on 127.0.0.1:
 
 - ``minisentry-sqlite`` / ``minisentry-postgres``: the test project (``tests.server_app``: the site,
-  sentry-sdk with ``minisentry.store()``; ``tests.ingest.urls``: the endpoint at ``minisentry/``), SQLite or
-  PostgreSQL with filesystem blobs, ``MINISENTRY_STORM = None`` (every event stored, none only
-  counted), a DSN from ``manage.py minisentry_dsn``; its normal page: the admin's login page.
+  sentry-sdk with ``minisentry.store()``; ``tests.ingest.urls``: the endpoint at ``minisentry/``) with
+  the endpoint ahead of the site (``ingest_first``, as the README shows for sites that take many
+  events), SQLite or PostgreSQL with filesystem blobs, ``MINISENTRY_STORM = None`` (every event
+  stored, none only counted), a DSN from ``manage.py minisentry_dsn``; its normal page: the admin's
+  login page. ``minisentry-sqlite-mounted``: the same on SQLite with the endpoint only mounted
+  (every request through Django's middleware and sentry-sdk's instrumentation).
 - ``bugsink``: Bugsink as its docs run it (``benchmarks/bugsink.py``: SQLite, snappea worker); its
   normal page: its login page.
 
@@ -33,7 +36,7 @@ from pathlib import Path
 
 from . import common
 
-SIDES = ("minisentry-sqlite", "minisentry-postgres", "bugsink")
+SIDES = ("minisentry-sqlite", "minisentry-postgres", "minisentry-sqlite-mounted", "bugsink")
 URLCONF = "tests.ingest.urls"  # the test site with the endpoint mounted as the README says
 
 
@@ -124,7 +127,7 @@ def measure(dsn: str, page: str, count, roots: list[int], args) -> dict:
     return result
 
 
-def minisentry_side(db: str, args) -> dict:
+def minisentry_side(db: str, ingest_first: bool, args) -> dict:
     work = common.setup(db, "filesystem")
     from django.core.management import call_command
     from django.test import override_settings
@@ -135,7 +138,7 @@ def minisentry_side(db: str, args) -> dict:
     override_settings(ROOT_URLCONF=URLCONF).enable()
     env = dict(os.environ, PYTHONPATH=str(common.ROOT), MINISENTRY_TEST_STORM="null", MINISENTRY_TEST_URLCONF=URLCONF,
                MINISENTRY_TEST_SHUTDOWN_TIMEOUT="120", MINISENTRY_TEST_RETRY_DELAY="0.2",
-               MINISENTRY_TEST_INGEST_FIRST="1" if os.environ.get("FIRST") else "")
+               MINISENTRY_TEST_INGEST_FIRST="1" if ingest_first else "")
     try:
         with gunicorn(env, work / "gunicorn.log", "-w", str(args.workers)) as server:
             out = io.StringIO()
@@ -197,7 +200,10 @@ def main() -> None:
     parser.add_argument("--stall", type=float, default=30)
     args, argv = parser.parse_args(), sys.argv[1:]
     if args.side:
-        figures = bugsink_side(args) if args.side == "bugsink" else minisentry_side(args.side.split("-")[1], args)
+        if args.side == "bugsink":
+            figures = bugsink_side(args)
+        else:
+            figures = minisentry_side(args.side.split("-")[1], not args.side.endswith("-mounted"), args)
         common.emit({"side": args.side, **figures})
         return
     passed = [a for i, a in enumerate(argv) if a != "--sides" and (i == 0 or argv[i - 1] != "--sides")]
