@@ -1,8 +1,12 @@
 """The endpoint's refusals: each a status, a reason said in the body (``{"detail": …}``, as Relay
 answers) and in Sentry's ``X-Sentry-Error`` header, and the headers a client obeys (``Retry-After``,
-``X-Sentry-Rate-Limits``)."""
+``X-Sentry-Rate-Limits``); and the answer to a request the endpoint failed on."""
+
+import logging
 
 from django.http import JsonResponse
+
+logger = logging.getLogger("minisentry")
 
 
 class Refused(Exception):
@@ -34,3 +38,10 @@ def unauthorized(detail: str) -> Refused:
 
 def forbidden(detail: str) -> Refused:
     return Refused(403, detail)
+
+
+def failed() -> JsonResponse:
+    """The answer to a request the endpoint failed on (called in an ``except``): a fault of ours,
+    logged with its traceback, and still no 500 for the client."""
+    logger.exception("minisentry: the ingest endpoint failed on a request")
+    return bad("the request could not be handled").response()

@@ -5,7 +5,6 @@ give the keys), never a 500: see ``errors``. Next: ``auth``, ``body``, ``envelop
 
 import base64
 import binascii
-import logging
 import uuid
 import zlib
 
@@ -17,11 +16,9 @@ from .. import conf
 from . import auth, cors
 from . import envelope as envelopes
 from .body import Body
-from .errors import Refused, bad, forbidden, too_large, unauthorized
+from .errors import Refused, bad, failed, forbidden, too_large, unauthorized
 from .handoff import hand_over
 from .keys import keys
-
-logger = logging.getLogger("minisentry")
 
 SECURITY_TYPES = frozenset({
     "application/json", "application/csp-report", "application/expect-ct-report",
@@ -54,9 +51,8 @@ def endpoint(read):
             response = refused.response()
         except (BadRequest, SuspiciousOperation) as error:  # Django's own (e.g. too many query fields)
             response = bad(f"the request is malformed ({type(error).__name__})").response()
-        except Exception:  # a fault of ours: said, and still no 500 for the client
-            logger.exception("minisentry: the ingest endpoint failed on a request")
-            response = bad("the request could not be handled").response()
+        except Exception:
+            response = failed()
         return cors.decorate(response, origin)
 
     return view

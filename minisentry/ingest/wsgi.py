@@ -5,15 +5,11 @@ every request, at several times the endpoint's own cost). The answers are the en
 ``urls`` mounts it (which stays needed: its URLs are found there); the host is checked against
 ``ALLOWED_HOSTS`` as Django checks it. Every other request goes to the site unchanged."""
 
-import logging
-
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
 from django.urls import NoReverseMatch, Resolver404, get_script_prefix, resolve, reverse
 
-from .errors import bad
-
-logger = logging.getLogger("minisentry")
+from .errors import bad, failed
 
 
 class IngestFirst:
@@ -33,9 +29,8 @@ class IngestFirst:
             response = match.func(request, **match.kwargs)
         except DisallowedHost:
             response = bad("the Host header is not one of the site's").response()
-        except Exception:  # a fault of ours: said, and still no 500 for the client
-            logger.exception("minisentry: the ingest endpoint failed on a request")
-            response = bad("the request could not be handled").response()
+        except Exception:
+            response = failed()
         start_response(f"{response.status_code} {response.reason_phrase}", list(response.items()))
         return [response.content]
 
