@@ -80,13 +80,12 @@ def breadcrumbs(event: dict, notes: Notes) -> None:
             value = crumb.get(key)
             if value is not None and (type(value) is not str or len(value) > limit):  # checked only then
                 string(crumb, key, limit, notes, (*path, index), MESSAGE_ALLOWANCE if key == "message" else 0)
-        given = crumb.get("level")
-        if given is not None and given is not (found := level(given)):
-            if found is None:
+        if crumb.get("level") is not None:
+            if found := level(crumb["level"]):
+                crumb["level"] = found
+            else:
                 del crumb["level"]
                 notes.error((*path, index, "level"), "invalid_data", "not a level")
-            else:
-                crumb["level"] = found
         if "data" in crumb:
             crumb["data"] = bag(crumb["data"], MEDIUM, notes, (*path, index, "data"))
 
