@@ -4,8 +4,10 @@ Builds ``--events`` request bodies first (untimed): the recorded envelopes of
 ``benchmarks/envelopes.jsonl.gz`` in turn, each with a fresh event id, timestamped now, item
 lengths fixed, gzip-compressed as sentry-sdk sends them. Then ``--clients`` threads POST them to
 the DSN's envelope endpoint (``X-Sentry-Auth`` as the SDKs send it), over raw sockets with the
-requests prepared (the generator's own cost stays far below the server's), until every body is
-sent or ``--seconds`` are up. Prints a JSON line: bodies sent, statuses, accepted (2xx), the
+requests prepared (the generator's own cost stays far below the server's), one connection per
+request, each answer read by its ``Content-Length`` and the connection closed at once as HTTP
+clients do (a sync worker waits for the client to close), until every body is sent or
+``--seconds`` are up. Prints a JSON line: bodies sent, statuses, accepted (2xx), the
 wall-clock start and end (``time.time()``), envelopes per second.
 """
 
@@ -13,6 +15,7 @@ import argparse
 import base64
 import gzip
 import json
+import re
 import socket
 import threading
 import time
@@ -22,6 +25,8 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from .record_envelopes import FIXTURES
+
+CONTENT_LENGTH = re.compile(rb"(?im)^content-length:\s*(\d+)\s*$")
 
 
 def fixtures() -> list[bytes]:
@@ -72,14 +77,17 @@ def send(address: tuple[str, int], request: bytes) -> str:
         with socket.create_connection(address, timeout=60) as sock:
             sock.sendall(request)
             answer = b""
-            while b"\r\n" not in answer:
-                chunk = sock.recv(4096)
+            while b"\r\n\r\n" not in answer:
+                chunk = sock.recv(65536)
                 if not chunk:
                     return "closed"
                 answer += chunk
-            while sock.recv(65536):  # the rest, until the server closes (Connection: close)
-                pass
-            return answer.split(b" ", 2)[1].decode()
+            head, _, body = answer.partition(b"\r\n\r\n")
+            length = CONTENT_LENGTH.search(head)
+            # the body by its length, then closed at once, as HTTP clients do (else until the server closes)
+            while (length is None or len(body) < int(length.group(1))) and (chunk := sock.recv(65536)):
+                body += chunk
+            return head.split(b" ", 2)[1].decode()
     except OSError as error:
         return type(error).__name__
 

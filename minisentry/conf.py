@@ -30,6 +30,9 @@ DEFAULTS = {
     "SPOOL_CHECK_INTERVAL": 60.0,
     # How long the interpreter waits at exit for queued events before spooling them.
     "SHUTDOWN_TIMEOUT": 5.0,
+    # How much the writer thread lowers its own CPU priority (Linux's per-thread nice value, 0-19):
+    # the site's requests come first when the CPU is short. 0 keeps the process's priority.
+    "WRITER_NICENESS": 5,
     "COMPRESSION_LEVEL": 3,
     # A zstd dictionary trained from the first events (see processing/dictionaries.py); False or
     # None turns it off. samples: events to train from; retrain_after: events until the next one;

@@ -114,6 +114,7 @@ VALUES: dict[str, Rule] = {
     "SPOOL_DIR": path,
     "SPOOL_CHECK_INTERVAL": number(0),
     "SHUTDOWN_TIMEOUT": number(0),
+    "WRITER_NICENESS": integer(0, 19),
     "COMPRESSION_LEVEL": integer(-131072, 22),  # zstd's fast (negative) levels to its maximum
     "ORGANIZATION": slug,
     "API_RATE_LIMIT": optional(integer(1)),

@@ -122,6 +122,8 @@ def test_valid_scrubbing_settings_pass(value):
     ("SPOOL_CHECK_INTERVAL", "60", "must be a number"),
     ("SHUTDOWN_TIMEOUT", None, "must be a number"),
     ("COMPRESSION_LEVEL", 23, "must be from -131072 to 22, not 23"),
+    ("WRITER_NICENESS", 20, "must be from 0 to 19, not 20"),
+    ("WRITER_NICENESS", "5", "must be an integer"),
     ("SPOOL_DIR", None, "must be a path"),
     ("INGEST_STORE_IP", "yes", "must be True or False, not str 'yes'"),
     ("LINK_USERS", "yes", "must be True or False, not str 'yes'"),

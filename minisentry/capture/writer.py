@@ -36,7 +36,7 @@ from types import ModuleType
 
 from .. import conf
 from ..processing import codec
-from . import exiting, spool
+from . import exiting, priority, spool
 from .counting import Counting, Tallies
 from .saving import close_connections, save
 
@@ -178,10 +178,9 @@ class Writer(Counting):
 
     def _taken_locked(self, payloads: list[bytes | dict]) -> None:
         """``payloads`` left the queue (for a batch, or the spool)."""
-        self._queued_bytes -= sum(map(byte_size, payloads))
         received = [len(p) for p in payloads if isinstance(p, Received)]
-        self._received -= len(received)
-        self._received_bytes -= sum(received)
+        self._queued_bytes -= sum(map(byte_size, payloads))
+        self._received, self._received_bytes = self._received - len(received), self._received_bytes - sum(received)
 
     def _enqueue_nested(self, payload: bytes | dict) -> bool:
         """Queue a capture made while this thread holds the lock, changing nothing it holds it for."""
@@ -286,6 +285,7 @@ class Writer(Counting):
     def _run(self) -> None:
         while self._stages is None:  # events captured while Django starts wait for it
             time.sleep(0.05)
+        priority.lower()
         while True:
             with self._cond:
                 deadline = time.monotonic() + LINGER
