@@ -64,6 +64,19 @@ def settings_of(module: str) -> dict:
     return json.loads(result.stdout)
 
 
+@pytest.mark.parametrize("module", ["demosite.settings", "demosite.settings_wagtail"])
+def test_the_demo_mounts_the_dsn_endpoint_it_prints(module):
+    """``scripts/demo`` prints the DSN of ``minisentry_dsn``: its envelope URL is the demo's."""
+    if module.endswith("wagtail"):
+        pytest.importorskip("wagtail")
+    code = ("import django; django.setup(); from django.urls import reverse; "
+            "print(reverse('minisentry_ingest:envelope', kwargs={'project_id': 1}))")
+    env = {"DJANGO_SETTINGS_MODULE": module, "PYTHONPATH": f"{ROOT / 'demo'}:{ROOT}", "PATH": "/usr/bin:/bin"}
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "/minisentry/api/1/envelope/"
+    assert "minisentry_dsn --base-url" in (ROOT / "scripts" / "demo").read_text()
+
+
 def test_the_two_demo_variants_keep_their_own_data():
     pytest.importorskip("wagtail")
     django, wagtail = settings_of("demosite.settings"), settings_of("demosite.settings_wagtail")
