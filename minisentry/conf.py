@@ -75,6 +75,9 @@ DEFAULTS = {
     # that process's copy at once), and the longest a request waits for the database to load it
     # (then 503: the endpoint never hangs on a database outage).
     "INGEST_KEY_CACHE_SECONDS": 10.0,
+    # The alias of a cache the processes share (Redis, Memcached) to count rate limits in for the
+    # whole site; None: each process counts its own (see ingest/limits.py).
+    "INGEST_RATE_LIMIT_CACHE": None,
     "INGEST_DB_TIMEOUT": 2.0,
     # An event naming a row of AUTH_USER_MODEL (user.id, username or email) links to that user's admin
     # page, and the user's admin page lists the issues the user hit (browse/site_users.py).

@@ -86,6 +86,15 @@ def names(value) -> str | None:
     return None
 
 
+def cache_alias(value) -> str | None:
+    """The name of one of the site's ``CACHES``."""
+    from django.conf import settings
+
+    if isinstance(value, str) and value in settings.CACHES:
+        return None
+    return f"must name one of the CACHES ({', '.join(map(repr, settings.CACHES))}), not {value!r}"
+
+
 def slug(value) -> str | None:
     if isinstance(value, str) and re.fullmatch(r"[-a-zA-Z0-9_]{1,50}", value):
         return None
@@ -124,6 +133,7 @@ VALUES: dict[str, Rule] = {
     "INGEST_MAX_ENVELOPE_SIZE": integer(1024),
     "INGEST_QUEUE_SHARE": fraction,
     "INGEST_KEY_CACHE_SECONDS": number(0),
+    "INGEST_RATE_LIMIT_CACHE": optional(cache_alias),
     "INGEST_DB_TIMEOUT": number(0, above=True),
     "LINK_USERS": boolean,
     "LINK_PAGES": boolean,

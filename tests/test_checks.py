@@ -123,6 +123,7 @@ def test_valid_scrubbing_settings_pass(value):
     ("SHUTDOWN_TIMEOUT", None, "must be a number"),
     ("COMPRESSION_LEVEL", 23, "must be from -131072 to 22, not 23"),
     ("WRITER_NICENESS", 20, "must be from 0 to 19, not 20"),
+    ("INGEST_RATE_LIMIT_CACHE", "redis", "must name one of the CACHES ('default'), not 'redis'"),
     ("WRITER_NICENESS", "5", "must be an integer"),
     ("SPOOL_DIR", None, "must be a path"),
     ("INGEST_STORE_IP", "yes", "must be True or False, not str 'yes'"),

@@ -28,14 +28,16 @@ pytestmark = pytest.mark.slow
 SENTRY_CLI = Path(sys.executable).with_name("sentry-cli")
 
 
-def serve(tmp_path, request, ingest_first: bool):
+def serve(tmp_path, request, ingest_first: bool, rate_limit: int | None = None, **extra_env: str):
     """(server, env, project, dsn): gunicorn with 2 workers storing into the test database; with
-    ``ingest_first``, the endpoint ahead of the site (``minisentry.ingest.wsgi``)."""
+    ``ingest_first``, the endpoint ahead of the site (``minisentry.ingest.wsgi``); the DSN's key
+    has ``rate_limit``."""
     env = worker_env(backend_config("filesystem", tmp_path, request), tmp_path / "spool")
     env["MINISENTRY_TEST_URLCONF"] = "tests.ingest.urls"
     env["MINISENTRY_TEST_INGEST_FIRST"] = "1" if ingest_first else ""
+    env.update(extra_env)
     project = Project.objects.create(name="Export", slug="export")
-    key = ProjectKey.objects.create(project=project, public_key=uuid.uuid4().hex)
+    key = ProjectKey.objects.create(project=project, public_key=uuid.uuid4().hex, rate_limit=rate_limit)
     with gunicorn(env, tmp_path / "gunicorn.log", "-w", "2") as server:
         dsn = f"http://{key.public_key}@127.0.0.1:{server.port}/minisentry/{project.pk}"
         yield server, env, project, dsn
