@@ -7,6 +7,8 @@ import os
 import re
 from collections.abc import Callable
 
+from django.conf import settings
+
 from . import conf
 from .fields import Level
 
@@ -88,8 +90,6 @@ def names(value) -> str | None:
 
 def cache_alias(value) -> str | None:
     """The name of one of the site's ``CACHES``."""
-    from django.conf import settings
-
     if isinstance(value, str) and value in settings.CACHES:
         return None
     return f"must name one of the CACHES ({', '.join(map(repr, settings.CACHES))}), not {value!r}"
