@@ -9,6 +9,7 @@ import http.server
 import os
 import subprocess
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
@@ -64,7 +65,7 @@ class Network:
     method, status and, when it failed, the reason (CORS errors included)."""
 
     def __init__(self, page, prefix: str):
-        self.prefix, self.calls = prefix, {}
+        self.prefix, self.calls, self.last_sent = prefix, {}, time.monotonic()
         session = page.context.new_cdp_session(page)
         session.on("Network.requestWillBeSent", self._sent)
         session.on("Network.responseReceived", self._answered)
@@ -75,6 +76,7 @@ class Network:
     def _sent(self, event: dict) -> None:
         if event["request"]["url"].startswith(self.prefix):
             self.calls[event["requestId"]] = {"method": event["request"]["method"], "type": event.get("type")}
+            self.last_sent = time.monotonic()
 
     def _answered(self, event: dict) -> None:
         if event["response"]["url"].startswith(self.prefix):
@@ -91,10 +93,12 @@ class Network:
         if event["requestId"] in self.calls:
             self.calls[event["requestId"]]["finished"] = True
 
-    def settled(self) -> bool:
-        """Whether every request has ended (loaded or failed): DevTools reports a failure after
-        the page has moved on."""
-        return all("failed" in call or "finished" in call for call in self.calls.values())
+    def settled(self, quiet: float = 0.3) -> bool:
+        """Whether every request has ended (loaded or failed: DevTools reports a failure after the
+        page has moved on) and none was sent for ``quiet`` seconds (the SDK may send one more
+        after its flush resolved)."""
+        return time.monotonic() - self.last_sent >= quiet and all(
+            "failed" in call or "finished" in call for call in self.calls.values())
 
     def of_type(self, kind: str) -> list[dict]:
         return [call for call in self.calls.values() if call.get("type") == kind]
