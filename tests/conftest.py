@@ -32,14 +32,6 @@ def fresh_storm_windows():
     storm.sampler.reset()
 
 
-@pytest.fixture(autouse=True)
-def writer_idle():
-    """Each test starts with the writer idle: what an earlier test left queued (events, counts) is
-    written first, not in a transaction racing this test's own writes (SQLite refuses a write whose
-    read snapshot another connection's commit made stale)."""
-    minisentry.flush(30)
-
-
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
