@@ -20,6 +20,7 @@ from minisentry.ingest.keys import KeyInfo, ProjectInfo
 from minisentry.ingest.limits import Windows
 
 from ..conftest import free_port
+from .conftest import auth_header, event_envelope
 from .test_real_clients import serve
 
 REDIS = ("127.0.0.1", 6379)
@@ -113,19 +114,16 @@ def test_gunicorns_workers_share_a_keys_limit(tmp_path, request, transactional_d
     for server, env, project, dsn in serve(tmp_path, request, False, rate_limit=5,
                                            MINISENTRY_TEST_RATE_LIMIT_CACHE=cache):
         url = f"http://127.0.0.1:{server.port}/minisentry/api/{project.pk}/envelope/"
-        auth = f"Sentry sentry_key={dsn.split('//')[1].split('@')[0]}, sentry_version=7"
+        auth = auth_header(dsn.split("//")[1].split("@")[0])
         with ThreadPoolExecutor(8) as pool:
             statuses = list(pool.map(lambda n: post_event(url, auth), range(24)))
         assert sorted(statuses) == [200] * 5 + [429] * 19
 
 
 def post_event(url: str, auth: str) -> int:
-    event_id = uuid.uuid4().hex
-    body = (json.dumps({"event_id": event_id}) + "\n" + json.dumps({"type": "event"}) + "\n"
-            + json.dumps({"event_id": event_id, "message": "limited"}) + "\n").encode()
-    answer = urllib.request.Request(url, data=body, headers={"X-Sentry-Auth": auth})
+    request = urllib.request.Request(url, data=event_envelope(), headers={"X-Sentry-Auth": auth})
     try:
-        with urllib.request.urlopen(answer, timeout=30) as response:
+        with urllib.request.urlopen(request, timeout=30) as response:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
