@@ -17,7 +17,9 @@ Events are dicts as sentry-sdk hands them to ``before_send`` (or their JSON); th
 them as the hook would, so do not change them afterwards. The signals of
 ``minisentry.signals`` are sent as the store's savepoint is released, and alerts go out from
 the calling thread (into Django's test mail outbox). An event an error storm counts without
-storing (``MINISENTRY_STORM``) has no row.
+storing (``MINISENTRY_STORM``) has no row. Within ``synchronous()``, an event the hook could not
+capture is counted as dropped in the calling thread too (the ``dropped`` counter), never by the
+writer thread's own connection, which would write outside the test's transaction.
 """
 
 from collections.abc import Iterable, Iterator
@@ -55,10 +57,18 @@ def synchronous() -> Iterator[None]:
             raise
         return True
 
+    def count_dropped(n: int, reason: str) -> None:  # the hook calls it from its own except clause
+        try:
+            pipeline.count("dropped", n)
+        except Exception as exc:
+            errors.append(exc)
+
     queued, writer.enqueue = writer.enqueue, enqueue
+    writer.writer.count_dropped = count_dropped
     try:
         yield
     finally:
         writer.enqueue = queued
+        del writer.writer.count_dropped  # the class's own again
     if errors:
         raise errors[0]

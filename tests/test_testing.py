@@ -7,7 +7,8 @@ import sentry_sdk
 from sentry_sdk.integrations.logging import LoggingIntegration
 
 import minisentry
-from minisentry.models import Event, Issue
+from minisentry.capture import writer
+from minisentry.models import Counter, Event, Issue
 from minisentry.pipeline import steps
 from minisentry.testing import store_events, synchronous
 
@@ -57,3 +58,6 @@ def test_synchronous_raises_what_storing_raised_on_leaving(db, sdk, monkeypatch)
     with pytest.raises(OSError, match="is full"), synchronous():
         sentry_sdk.capture_message("lost")  # the hook never raises into the caller
     assert not Event.objects.exists()
+    # counted in this thread's transaction: the writer thread has nothing to write into the next test's
+    assert Counter.objects.get(name="dropped").value == 1
+    assert not writer.writer._tallies.pending()
