@@ -61,7 +61,7 @@ QUICK = [
     ["memory", "--events", "200"],
     ["huge", "--frames", "500", "--local-bytes", "100000", "--repeat", "1"],
     ["ingest_vs_bugsink", "--sides", "minisentry-sqlite", "--events", "20", "--warm-up", "4", "--page-requests", "10",
-     "--seconds", "30", "--stall", "10"],
+     "--seconds", "30", "--stall", "10", "--rate", "20", "--paced-seconds", "1"],
 ]
 
 

@@ -6,9 +6,10 @@ lengths fixed, gzip-compressed as sentry-sdk sends them. Then ``--clients`` thre
 the DSN's envelope endpoint (``X-Sentry-Auth`` as the SDKs send it), over raw sockets with the
 requests prepared (the generator's own cost stays far below the server's), one connection per
 request, each answer read by its ``Content-Length`` and the connection closed at once as HTTP
-clients do (a sync worker waits for the client to close), until every body is sent or
-``--seconds`` are up. Prints a JSON line: bodies sent, statuses, accepted (2xx), the
-wall-clock start and end (``time.time()``), envelopes per second.
+clients do (a sync worker waits for the client to close); after a 429, a client sends nothing
+until its ``Retry-After`` has passed, as the SDKs do (sentry-python and @sentry/browser drop
+what they capture meanwhile); until every body is sent or ``--seconds`` are up. Prints a JSON line: bodies sent, statuses, accepted (2xx), the
+wall-clock start and end (``time.time()``), envelopes per second, its own CPU time per envelope sent.
 """
 
 import argparse
@@ -71,8 +72,11 @@ def requests(dsn: str, count: int) -> list[bytes]:
     return result
 
 
-def send(address: tuple[str, int], request: bytes) -> str:
-    """One request on a new connection; its status (or the error's name)."""
+RETRY_AFTER = re.compile(rb"(?im)^retry-after:\s*(\d+)\s*$")
+
+
+def send(address: tuple[str, int], request: bytes) -> tuple[str, int]:
+    """One request on a new connection; its status (or the error's name) and ``Retry-After``."""
     try:
         with socket.create_connection(address, timeout=60) as sock:
             sock.sendall(request)
@@ -80,16 +84,17 @@ def send(address: tuple[str, int], request: bytes) -> str:
             while b"\r\n\r\n" not in answer:
                 chunk = sock.recv(65536)
                 if not chunk:
-                    return "closed"
+                    return "closed", 0
                 answer += chunk
             head, _, body = answer.partition(b"\r\n\r\n")
             length = CONTENT_LENGTH.search(head)
             # the body by its length, then closed at once, as HTTP clients do (else until the server closes)
             while (length is None or len(body) < int(length.group(1))) and (chunk := sock.recv(65536)):
                 body += chunk
-            return head.split(b" ", 2)[1].decode()
+            retry = RETRY_AFTER.search(head)
+            return head.split(b" ", 2)[1].decode(), int(retry.group(1)) if retry else 0
     except OSError as error:
-        return type(error).__name__
+        return type(error).__name__, 0
 
 
 def main() -> None:
@@ -98,30 +103,39 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=5000)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--rate", type=float, default=0, help="envelopes/s offered (0: each client sends at once)")
     args = parser.parse_args()
     parts = urlsplit(args.dsn)
-    bodies = iter(requests(args.dsn, args.events))  # shared: next() on a list iterator is atomic under the GIL
+    bodies = enumerate(requests(args.dsn, args.events))  # shared: next() on it is atomic under the GIL
     counters = [Counter() for _ in range(args.clients)]  # one per thread: += is not atomic
-    started = time.time()
+    started, cpu = time.time(), time.process_time()
     deadline = time.monotonic() + args.seconds
 
+    start = time.monotonic()
+
     def client(statuses: Counter) -> None:
-        for request in bodies:
+        for n, request in bodies:
+            if args.rate:  # the n-th body is due n / rate seconds after the start (an open loop)
+                time.sleep(max(0.0, start + n / args.rate - time.monotonic()))
             if time.monotonic() > deadline:
                 break
-            statuses[send((parts.hostname, parts.port), request)] += 1
+            status, retry = send((parts.hostname, parts.port), request)
+            statuses[status] += 1
+            if status == "429":  # as the SDKs do: nothing more until Retry-After has passed
+                time.sleep(min(retry, max(0.0, deadline - time.monotonic())))
 
     threads = [threading.Thread(target=client, args=(counter,)) for counter in counters]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    finished = time.time()
+    finished, cpu = time.time(), time.process_time() - cpu
     statuses = sum(counters, Counter())
     sent = sum(statuses.values())
     print(json.dumps({"sent": sent, "statuses": dict(statuses),
                       "accepted": sum(n for status, n in statuses.items() if status.startswith("2")),
-                      "started": started, "finished": finished, "per_s": sent / (finished - started)}))
+                      "started": started, "finished": finished, "per_s": sent / (finished - started),
+                      "client_cpu_ms_per_envelope": cpu * 1000 / max(1, sent)}))
 
 
 if __name__ == "__main__":

@@ -22,8 +22,12 @@ another process sends ``--events`` envelopes (the recorded ones, fresh ids, gzip
 connections; at most ``--seconds``) while the page is fetched at the same pace; the side waits until
 every accepted envelope's event is a row (or no row came for ``--stall`` s). Stored events/s: rows
 gained over the seconds from the load's start to the last row; the page's p99 under load covers
-the same span. The result line gives each side's figures and minisentry's rates as multiples of
-Bugsink's.
+the same span. Then, on minisentry's sides, the paced load (``paced``): ``--paced-seconds`` of
+envelopes offered at ``--rate`` per second (by default ``--times`` 20 Bugsink's stored rate, Bugsink
+running first), the page fetched meanwhile: whether the site stores at that rate while its page's
+p99 stays within 1.5 times its p99 without load. The load as fast as it goes saturates both cores
+(a closed loop), which no page shares unslowed. The result line gives each side's figures and
+minisentry's rates as multiples of Bugsink's.
 """
 
 import argparse
@@ -62,9 +66,9 @@ def paced(url: str, gap: float, stop: threading.Event, latencies: list, limit: i
         stop.wait(max(0.0, next_at - time.perf_counter()))
 
 
-def load(dsn: str, events: int, args) -> dict:
+def load(dsn: str, events: int, args, rate: float = 0) -> dict:
     output = subprocess.run([sys.executable, "-m", "benchmarks.envelope_load", "--dsn", dsn, "--events", str(events),
-                             "--seconds", str(args.seconds), "--clients", str(args.clients)],
+                             "--seconds", str(args.seconds), "--clients", str(args.clients), "--rate", str(rate)],
                             cwd=common.ROOT, check=True, capture_output=True, text=True,
                             timeout=args.seconds + 600).stdout
     return json.loads(output.strip().splitlines()[-1])
@@ -100,9 +104,32 @@ def cpu_seconds(roots: list[int]) -> float:
     return sum(times.get(pid, 0) for pid in tree) / os.sysconf("SC_CLK_TCK")
 
 
-def measure(dsn: str, page: str, count, roots: list[int], args) -> dict:
-    """The warm-up, the idle page, the load with the page fetched meanwhile, until stored; the
-    CPU time the server's processes (``roots`` and their children) spent per stored event."""
+def under_load(dsn: str, page: str, count, roots: list[int], args, events: int, rate: float, page_cpu: float) -> dict:
+    """``events`` envelopes (at ``rate`` per second, or as fast as the clients go) while the page is
+    fetched every ``--page-gap-ms``; until every accepted envelope's event is a row."""
+    base, cpu = count(), cpu_seconds(roots)
+    busy, stop = [], threading.Event()
+    prober = threading.Thread(target=paced, args=(page, args.page_gap_ms / 1000, stop, busy))
+    prober.start()
+    try:
+        result = load(dsn, events, args, rate)
+        rows, last = until_stored(count, base + result["accepted"], args.stall)
+    finally:
+        stop.set()
+        prober.join()
+    # the pages fetched meanwhile left out, at their idle cost
+    result["server_cpu_ms_per_event"] = (cpu_seconds(roots) - cpu - page_cpu * len(busy)) * 1000 / max(1, rows - base)
+    result["stored"] = rows - base
+    result["store_seconds"] = last - result["started"]
+    result["stored_per_s"] = result["stored"] / result["store_seconds"]
+    result["page_ms"] = common.summary(busy)
+    return result
+
+
+def measure(dsn: str, page: str, count, roots: list[int], args, rate: float = 0) -> dict:
+    """The warm-up, the idle page, the load as fast as it goes (its figures at the top level), then,
+    with a ``rate``, the load paced at that rate (``paced``); the CPU time the server's processes
+    (``roots`` and their children) spent per stored event."""
     base = count()
     warm = load(dsn, args.warm_up, args)
     until_stored(count, base + warm["accepted"], args.stall)
@@ -110,24 +137,15 @@ def measure(dsn: str, page: str, count, roots: list[int], args) -> dict:
     idle, cpu = [], cpu_seconds(roots)
     paced(page, args.page_gap_ms / 1000, threading.Event(), idle, args.page_requests)
     page_cpu = (cpu_seconds(roots) - cpu) / len(idle)  # the server's CPU time per page (and its idling)
-    base, cpu = count(), cpu_seconds(roots)
-    busy, stop = [], threading.Event()
-    prober = threading.Thread(target=paced, args=(page, args.page_gap_ms / 1000, stop, busy))
-    prober.start()
-    try:
-        result = load(dsn, args.events, args)
-        rows, last = until_stored(count, base + result["accepted"], args.stall)
-    finally:
-        stop.set()
-        prober.join()
-    # the pages fetched meanwhile left out, at their idle cost
-    result["server_cpu_ms_per_event"] = (cpu_seconds(roots) - cpu - page_cpu * len(busy)) * 1000 / max(1, rows - base)
+    result = under_load(dsn, page, count, roots, args, args.events, 0, page_cpu)
     result["page_cpu_ms"] = page_cpu * 1000
-    result["stored"] = rows - base
-    result["store_seconds"] = last - result["started"]
-    result["stored_per_s"] = result["stored"] / result["store_seconds"]
-    result["page_ms"] = {"idle": common.summary(idle), "load": common.summary(busy)}
+    result["page_ms"] = {"idle": common.summary(idle), "load": result["page_ms"]}
     result["page_p99_ratio"] = result["page_ms"]["load"]["p99"] / result["page_ms"]["idle"]["p99"]
+    if rate:
+        at_rate = under_load(dsn, page, count, roots, args, round(rate * args.paced_seconds), rate, page_cpu)
+        at_rate["rate"] = rate
+        at_rate["page_p99_ratio"] = at_rate["page_ms"]["p99"] / result["page_ms"]["idle"]["p99"]
+        result["paced"] = at_rate
     return result
 
 
@@ -150,7 +168,7 @@ def minisentry_side(db: str, ingest_first: bool, args) -> dict:
             dsn = out.getvalue().strip().splitlines()[-1]
             try:
                 return measure(dsn, f"http://127.0.0.1:{server.port}/admin/login/", Event.objects.count,
-                               [server.process.pid], args)
+                               [server.process.pid], args, args.rate)
             except Exception:
                 print(server.log.read_text()[-3000:], file=sys.stderr)
                 raise
@@ -202,6 +220,10 @@ def main() -> None:
     parser.add_argument("--page-requests", type=int, default=200)
     parser.add_argument("--page-gap-ms", type=float, default=50)
     parser.add_argument("--stall", type=float, default=30)
+    parser.add_argument("--rate", type=float, default=0, help="the paced load's envelopes/s (default: see --times)")
+    parser.add_argument("--times", type=float, default=20, help="with bugsink among the sides and no --rate: the "
+                        "paced load is this many times Bugsink's stored rate (Bugsink then runs first)")
+    parser.add_argument("--paced-seconds", type=float, default=30)
     args, argv = parser.parse_args(), sys.argv[1:]
     if args.side:
         if args.side == "bugsink":
@@ -211,7 +233,12 @@ def main() -> None:
         common.emit({"side": args.side, **figures})
         return
     passed = [a for i, a in enumerate(argv) if a != "--sides" and (i == 0 or argv[i - 1] != "--sides")]
-    sides = {name: run_side(name, passed) for name in args.sides.split(",")}
+    names = args.sides.split(",")
+    sides = {}
+    if "bugsink" in names and not args.rate:
+        sides["bugsink"] = run_side("bugsink", passed)
+        passed += ["--rate", str(round(args.times * sides["bugsink"]["stored_per_s"]))]
+    sides.update({name: run_side(name, passed) for name in names if name not in sides})
     result = {"benchmark": "ingest_vs_bugsink", "events": args.events, "workers": args.workers,
               "clients": args.clients, "sides": sides}
     if "bugsink" in sides:

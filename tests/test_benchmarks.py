@@ -24,3 +24,4 @@ def test_benchmarks_run_quickly(tmp_path):
     assert all(set(r["statuses"]) == {"500"} for side in storm["sides"].values() for r in side["runs"])
     over_http = next(r for r in run["results"] if r["benchmark"] == "ingest_vs_bugsink")["sides"]["minisentry-sqlite"]
     assert over_http["statuses"] == {"200": 20} and over_http["stored"] == 20  # every envelope's event a row
+    assert over_http["paced"]["statuses"] == {"200": 20} and over_http["paced"]["stored"] == 20

@@ -42,21 +42,17 @@ from .saving import close_connections, save
 
 logger = logging.getLogger("minisentry")
 
-# The hook wakes the writer only for a backlog of WAKE_AT events; otherwise the writer looks at the
-# queue every LINGER seconds. Waking a thread per event cost the calling thread a context switch
-# (~10-25 µs on this VM, more than the rest of the hook). Between two batches the writer lingers
-# too, unless WAKE_AT events wait: a batch costs ~a dozen statements and a commit, which events
-# written a few at a time paid over again (~1 ms of CPU per event in a storm of requests).
+# The hook wakes the writer only for a backlog of WAKE_AT events, else it looks every LINGER seconds
+# (a wake-up per event cost the caller a context switch, ~10-25 µs). Between batches it lingers too,
+# unless WAKE_AT wait: a batch's dozen statements and commit, paid by a few events, cost ~1 ms each.
 LINGER = 0.2
 WAKE_AT = 50
-# The first INLINE_EVENTS queued events wait as dicts; past that a dict waits as is while the queue
-# (counting DICT_BYTES per dict, a generous guess of a dict's memory) stays under half QUEUE_BYTES,
-# else it is serialized (JSON is ~4x smaller than the dict) and counted by its length.
+# The first INLINE_EVENTS queued events wait as dicts, later ones too while the queue (DICT_BYTES a
+# dict, a generous guess) stays under half QUEUE_BYTES; else as JSON (~4x smaller), counted by length.
 INLINE_EVENTS = 100
 DICT_BYTES = 64 * 1024
 FORK_WAIT = 30.0  # longest a fork waits for the writer to finish its batch (stores have timeouts)
-# multiprocessing runs finalizers by decreasing priority before os._exit: ours runs after those of
-# positive priority (pools, queues), which may still capture.
+# multiprocessing's finalizers of positive priority (pools, queues), which may capture, run before ours
 EXIT_PRIORITY = 0
 
 
@@ -148,17 +144,21 @@ class Writer(Counting):
             self._push_locked(payload, size)
         return True
 
+    def has_room(self, size: int = 0) -> bool:
+        """Whether the endpoint's share of the queue can take one more event of ``size`` bytes."""
+        share = conf.get("INGEST_QUEUE_SHARE")
+        return not (self._received + 1 > share * conf.get("QUEUE_SIZE") or len(self._queue) >= conf.get("QUEUE_SIZE")
+                    or self._received_bytes + size > share * conf.get("QUEUE_BYTES"))
+
     def _enqueue_received(self, payload: Received) -> bool:
         if self._pid != os.getpid():
             self._reset()
         if self._exited or self._lock._is_owned():
             return False  # the endpoint answers 503/429: its client sends again later
-        share, size = conf.get("INGEST_QUEUE_SHARE"), len(payload)
         with self._cond:
-            if (self._received + 1 > share * conf.get("QUEUE_SIZE") or len(self._queue) >= conf.get("QUEUE_SIZE")
-                    or self._received_bytes + size > share * conf.get("QUEUE_BYTES")):
+            if not self.has_room(len(payload)):
                 return False
-            self._push_locked(payload, size)
+            self._push_locked(payload, len(payload))
         return True
 
     def _push_locked(self, payload: bytes | dict, size: int) -> None:

@@ -17,7 +17,7 @@ from . import auth, cors
 from . import envelope as envelopes
 from .body import Body
 from .errors import Refused, bad, failed, forbidden, too_large, unauthorized
-from .handoff import hand_over
+from .handoff import check_room, hand_over
 from .keys import keys
 
 SECURITY_TYPES = frozenset({
@@ -40,8 +40,9 @@ def endpoint(read):
                 return cors.preflight(origin)
             if request.method != "POST":
                 raise Refused(405, "only POST is allowed", {"Allow": "POST, OPTIONS"})
-            if given is not None:
-                _key(given, project_id)  # refused before the body is read
+            if given is not None:  # refused before the body is read: an unknown key, a full queue
+                _key(given, project_id)
+                check_room()
             items, passed, header = read(request, project_id)
             public_key = _one_key(given, auth.dsn_key(header, project_id))
             key, project = _key(public_key, project_id)
