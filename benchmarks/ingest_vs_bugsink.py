@@ -21,7 +21,8 @@ worker (its first renders, which compile templates, are not counted), its latenc
 another process sends ``--events`` envelopes (the recorded ones, fresh ids, gzip; ``--clients``
 connections; at most ``--seconds``) while the page is fetched at the same pace; the side waits until
 every accepted envelope's event is a row (or no row came for ``--stall`` s). Stored events/s: rows
-gained over the seconds from the load's start to the last row; the page's p99 under load covers
+gained over the seconds from the load's start to the last row; server CPU per stored event: the
+server's processes and PostgreSQL's (their children included); the page's p99 under load covers
 the same span. Then, on minisentry's sides, the paced load (``paced``): ``--paced-seconds`` of
 envelopes offered at ``--rate`` per second (by default ``--times`` 20 Bugsink's stored rate, Bugsink
 running first), the page fetched meanwhile: whether the site stores at that rate while its page's
@@ -149,6 +150,18 @@ def measure(dsn: str, page: str, count, roots: list[int], args, rate: float = 0)
     return result
 
 
+def database_server() -> list[int]:
+    """PostgreSQL's postmaster (its backends' CPU is the server's too); none for SQLite."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    return [int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])]
+
+
 def minisentry_side(db: str, ingest_first: bool, args) -> dict:
     work = common.setup(db, "filesystem")
     from django.core.management import call_command
@@ -168,7 +181,7 @@ def minisentry_side(db: str, ingest_first: bool, args) -> dict:
             dsn = out.getvalue().strip().splitlines()[-1]
             try:
                 return measure(dsn, f"http://127.0.0.1:{server.port}/admin/login/", Event.objects.count,
-                               [server.process.pid], args, args.rate)
+                               [server.process.pid, *database_server()], args, args.rate)
             except Exception:
                 print(server.log.read_text()[-3000:], file=sys.stderr)
                 raise
@@ -217,7 +230,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--warm-up", type=int, default=2500)
-    parser.add_argument("--page-requests", type=int, default=200)
+    parser.add_argument("--page-requests", type=int, default=600)
     parser.add_argument("--page-gap-ms", type=float, default=50)
     parser.add_argument("--stall", type=float, default=30)
     parser.add_argument("--rate", type=float, default=0, help="the paced load's envelopes/s (default: see --times)")
