@@ -40,7 +40,7 @@ FULL = [
     ["memory", "--events", "100000"],
     ["huge"],
     # Bugsink beside minisentry over HTTP: Bugsink is installed into .venv/bugsink on first use
-    ["ingest_vs_bugsink", "--events", "5000", "--seconds", "60"],
+    ["ingest_vs_bugsink", "--events", "30000", "--seconds", "60"],
 ]
 TINY_INGEST = ["--events", "30", "--runs", "1", "--naive-events", "5"]
 QUICK = [
