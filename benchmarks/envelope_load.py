@@ -8,8 +8,10 @@ requests prepared (the generator's own cost stays far below the server's), one c
 request, each answer read by its ``Content-Length`` and the connection closed at once as HTTP
 clients do (a sync worker waits for the client to close); after a 429, a client sends nothing
 until its ``Retry-After`` has passed, as the SDKs do (sentry-python and @sentry/browser drop
-what they capture meanwhile); until every body is sent or ``--seconds`` are up. Prints a JSON line: bodies sent, statuses, accepted (2xx), the
-wall-clock start and end (``time.time()``), envelopes per second, its own CPU time per envelope sent.
+what they capture meanwhile); until every body is sent or ``--seconds`` are up. ``--rate``: the
+n-th body is sent n / rate seconds after the start (an open loop, as a site's users send). Prints
+a JSON line: bodies sent, statuses, accepted (2xx), the wall-clock start and end
+(``time.time()``), envelopes per second, its own CPU time per envelope sent.
 """
 
 import argparse
