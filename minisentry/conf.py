@@ -32,7 +32,7 @@ DEFAULTS = {
     "SHUTDOWN_TIMEOUT": 5.0,
     # How much the writer thread lowers its own CPU priority (Linux's per-thread nice value, 0-19):
     # the site's requests come first when the CPU is short. 0 keeps the process's priority.
-    "WRITER_NICENESS": 5,
+    "WRITER_NICENESS": "idle",
     "COMPRESSION_LEVEL": 3,
     # A zstd dictionary trained from the first events (see processing/dictionaries.py); False or
     # None turns it off. samples: events to train from; retrain_after: events until the next one;

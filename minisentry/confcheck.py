@@ -54,6 +54,13 @@ def fraction(value) -> str | None:
     return None
 
 
+def niceness(value) -> str | None:
+    """The writer's priority: ``"idle"`` or a nice value to add, from 0 to 19."""
+    if value == "idle" or type(value) is int and 0 <= value <= 19:
+        return None
+    return f'must be "idle" or an integer from 0 to 19, not {_kind(value)} {value!r}'
+
+
 def optional(inner: Rule) -> Rule:
     return lambda value: None if value is None else inner(value)
 
@@ -123,7 +130,7 @@ VALUES: dict[str, Rule] = {
     "SPOOL_DIR": path,
     "SPOOL_CHECK_INTERVAL": number(0),
     "SHUTDOWN_TIMEOUT": number(0),
-    "WRITER_NICENESS": integer(0, 19),
+    "WRITER_NICENESS": niceness,
     "COMPRESSION_LEVEL": integer(-131072, 22),  # zstd's fast (negative) levels to its maximum
     "ORGANIZATION": slug,
     "API_RATE_LIMIT": optional(integer(1)),

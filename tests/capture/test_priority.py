@@ -1,5 +1,6 @@
-"""The writer yields the CPU to the site's requests: its thread's nice value is the process's plus
-``MINISENTRY_WRITER_NICENESS`` (Linux, where a nice value belongs to each thread)."""
+"""The writer yields the CPU to the site's requests: by default its thread runs under Linux's
+``SCHED_IDLE``; ``MINISENTRY_WRITER_NICENESS`` may instead add a number to its nice value (Linux,
+where a scheduling policy and a nice value belong to each thread)."""
 
 import os
 import sys
@@ -21,31 +22,38 @@ def nice(thread_id: int) -> int:
     return os.getpriority(os.PRIO_PROCESS, thread_id)
 
 
-def lowered_in_a_new_thread() -> int:
-    """How much lower than this thread a new thread runs after ``priority.lower()``."""
+def policy(thread_id: int) -> int:
+    return os.sched_getscheduler(thread_id)
+
+
+def lowered_in_a_new_thread() -> tuple[int, int]:
+    """How much lower than this thread a new thread runs after ``priority.lower()``, and its policy."""
     found = []
 
     def run():
         priority.lower()
-        found.append(nice(threading.get_native_id()))
+        found.append((nice(threading.get_native_id()), policy(0)))
 
     thread = threading.Thread(target=run)
     thread.start()
     thread.join()
-    return found[0] - nice(threading.get_native_id())
+    return found[0][0] - nice(threading.get_native_id()), found[0][1]
 
 
 @single_backend
-def test_the_writer_runs_below_the_thread_that_captures(sentry):
-    sentry.capture_message("stored by a thread of lower priority")
+def test_the_writer_runs_when_the_site_leaves_a_core_idle(sentry):
+    sentry.capture_message("stored by a thread of the lowest priority")
     assert minisentry.flush(30)
-    here = nice(threading.get_native_id())
-    assert nice(writer._thread.native_id) == min(here + 5, 19)
-    assert nice(threading.get_native_id()) == here  # the capturing thread keeps its own
+    assert policy(writer._thread.native_id) == os.SCHED_IDLE
+    assert policy(threading.get_native_id()) == os.SCHED_OTHER  # the capturing thread keeps its own
 
 
-@pytest.mark.parametrize(("niceness", "lowered"), [(5, 5), (1, 1), (0, 0), ("5", 0), (-1, 0), (20, 0), (None, 0)])
-def test_the_setting_says_how_much_lower(niceness, lowered):
-    """0 keeps the process's priority; a value check E008 refuses changes nothing."""
+@pytest.mark.parametrize(("niceness", "lowered", "scheduled"), [
+    ("idle", 0, os.SCHED_IDLE), (5, 5, os.SCHED_OTHER), (1, 1, os.SCHED_OTHER), (0, 0, os.SCHED_OTHER),
+    ("5", 0, os.SCHED_OTHER), (-1, 0, os.SCHED_OTHER), (20, 0, os.SCHED_OTHER), (None, 0, os.SCHED_OTHER),
+])
+def test_the_setting_says_how_much_lower(niceness, lowered, scheduled):
+    """A number is added to the nice value; 0 keeps the process's priority; a value check E008
+    refuses changes nothing."""
     with override_settings(MINISENTRY_WRITER_NICENESS=niceness):
-        assert lowered_in_a_new_thread() == min(lowered, 19 - nice(threading.get_native_id()))
+        assert lowered_in_a_new_thread() == (min(lowered, 19 - nice(threading.get_native_id())), scheduled)
