@@ -110,10 +110,8 @@ def main() -> None:
     parts = urlsplit(args.dsn)
     bodies = enumerate(requests(args.dsn, args.events))  # shared: next() on it is atomic under the GIL
     counters = [Counter() for _ in range(args.clients)]  # one per thread: += is not atomic
-    started, cpu = time.time(), time.process_time()
-    deadline = time.monotonic() + args.seconds
-
-    start = time.monotonic()
+    started, cpu, start = time.time(), time.process_time(), time.monotonic()
+    deadline = start + args.seconds
 
     def client(statuses: Counter) -> None:
         for n, request in bodies:

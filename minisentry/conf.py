@@ -30,8 +30,9 @@ DEFAULTS = {
     "SPOOL_CHECK_INTERVAL": 60.0,
     # How long the interpreter waits at exit for queued events before spooling them.
     "SHUTDOWN_TIMEOUT": 5.0,
-    # How much the writer thread lowers its own CPU priority (Linux's per-thread nice value, 0-19):
-    # the site's requests come first when the CPU is short. 0 keeps the process's priority.
+    # How the writer thread lowers its own CPU priority, so that the site's requests come first when
+    # the CPU is short: "idle" (Linux's SCHED_IDLE), or a number 0-19 added to its nice value (0 keeps
+    # the process's priority).
     "WRITER_NICENESS": "idle",
     "COMPRESSION_LEVEL": 3,
     # A zstd dictionary trained from the first events (see processing/dictionaries.py); False or

@@ -63,12 +63,11 @@ def synchronous() -> Iterator[None]:
         except Exception as exc:
             errors.append(exc)
 
-    queued, writer.enqueue = writer.enqueue, enqueue
-    writer.writer.count_dropped = count_dropped
+    queued, counted = writer.enqueue, writer.count_dropped
+    writer.enqueue, writer.count_dropped = enqueue, count_dropped
     try:
         yield
     finally:
-        writer.enqueue = queued
-        del writer.writer.count_dropped  # the class's own again
+        writer.enqueue, writer.count_dropped = queued, counted
     if errors:
         raise errors[0]

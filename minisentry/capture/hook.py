@@ -46,7 +46,7 @@ def store(send: bool = False, event_callback=None, hint_callback=None, ignore_er
             _call(hint_callback, hint)
             writer.enqueue(payload)
         except BaseException:  # SystemExit from a value's __repr__ too: never the application's
-            writer.writer.count_dropped(1, "capturing it raised an exception")
+            writer.count_dropped(1, "capturing it raised an exception")
             logger.exception("minisentry: could not capture an event")
         return result
 

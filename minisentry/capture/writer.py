@@ -396,5 +396,4 @@ class Writer(Counting):
 
 
 writer = Writer()
-enqueue = writer.enqueue
-flush = writer.flush
+enqueue, flush, count_dropped = writer.enqueue, writer.flush, writer.count_dropped  # what the hook calls

@@ -5,6 +5,7 @@ accepted and not stored), ``ingest:rate_limited`` and ``ingest:queue_full`` (eve
 with 429), which ``minisentry.stats()``, ``minisentry_stats`` and the Storage page show."""
 
 import time
+from typing import NoReturn
 
 from ..capture.writer import writer
 from ..processing import received
@@ -52,6 +53,7 @@ def check_room() -> None:
         queue_full()
 
 
-def queue_full():
+def queue_full() -> NoReturn:
+    """Count the refusal and raise its 429."""
     writer.count("ingest:queue_full")
     raise refusal(QUEUE_RETRY, "organization", "queue_full", "the server is busy; send it again later")
