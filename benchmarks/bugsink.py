@@ -68,12 +68,12 @@ class Bugsink:
         return subprocess.run([str(BIN / "bugsink-manage"), *args], check=True, cwd=self.work, env=self.env,
                               capture_output=True, text=True).stdout
 
-    def start(self, log: Path) -> None:
+    def start(self, log: Path, *gunicorn_args: str) -> None:
         """gunicorn (``workers`` sync workers, as its docs run it) and the snappea worker."""
         out = log.open("ab")
         self.processes = [
             subprocess.Popen([str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{self.port}", "--workers",
-                              str(self.workers), "--timeout", "30", "bugsink.wsgi"],
+                              str(self.workers), "--timeout", "30", *gunicorn_args, "bugsink.wsgi"],
                              cwd=self.work, env=self.env, stdout=out, stderr=subprocess.STDOUT),
             subprocess.Popen([str(BIN / "bugsink-runsnappea")], cwd=self.work, env=self.env, stdout=out,
                              stderr=subprocess.STDOUT),

@@ -27,7 +27,10 @@ the same span. Then, on minisentry's sides, the paced load (``paced``): ``--pace
 envelopes offered at ``--rate`` per second (by default ``--times`` 20 Bugsink's stored rate, Bugsink
 running first), the page fetched meanwhile: whether the site stores at that rate while its page's
 p99 stays within 1.5 times its p99 without load. The load as fast as it goes saturates both cores
-(a closed loop), which no page shares unslowed. The result line gives each side's figures and
+(a closed loop), which no page shares unslowed. Each page's time is split by
+``benchmarks/page_probe.py`` (in both servers' gunicorn): the server's CPU time, its wait for a
+core, its wait for the GIL, and the rest (the accept queue and the client); ``page_parts`` gives each
+part's p99 and the page's p99 without it. The result line gives each side's figures and
 minisentry's rates as multiples of Bugsink's.
 """
 
@@ -42,7 +45,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from . import common
+from . import common, page_probe
 
 SIDES = ("minisentry-sqlite", "minisentry-postgres", "minisentry-sqlite-mounted", "bugsink")
 URLCONF = "tests.ingest.urls"  # the test site with the endpoint mounted as the README says
@@ -106,7 +109,8 @@ def cpu_seconds(roots: list[int]) -> float:
     return sum(times.get(pid, 0) for pid in tree) / os.sysconf("SC_CLK_TCK")
 
 
-def under_load(dsn: str, page: str, count, roots: list[int], args, events: int, rate: float, page_cpu: float) -> dict:
+def under_load(dsn: str, page: str, count, roots: list[int], args, events: int, rate: float, page_cpu: float,
+               probe: Path) -> dict:
     """``events`` envelopes (at ``rate`` per second, or as fast as the clients go) while the page is
     fetched every ``--page-gap-ms``; until every accepted envelope's event is a row."""
     base, cpu = count(), cpu_seconds(roots)
@@ -128,10 +132,11 @@ def under_load(dsn: str, page: str, count, roots: list[int], args, events: int, 
     # bodies (all of them for a load shorter than the gap between two pages: the smoke test's)
     during = [ms for sent, ms in busy if result["started"] <= sent <= last]
     result["page_ms"] = common.summary(during or [ms for _, ms in busy])
+    result["page_parts"] = page_probe.read(probe, busy, result["started"], last)
     return result
 
 
-def measure(dsn: str, page: str, count, roots: list[int], args, rate: float = 0) -> dict:
+def measure(dsn: str, page: str, count, roots: list[int], args, probe: Path, rate: float = 0) -> dict:
     """The warm-up, the idle page, the load as fast as it goes (its figures at the top level), then,
     with a ``rate``, the load paced at that rate (``paced``); the CPU time the server's processes
     (``roots`` and their children) spent per stored event."""
@@ -142,12 +147,14 @@ def measure(dsn: str, page: str, count, roots: list[int], args, rate: float = 0)
     idle, cpu = [], cpu_seconds(roots)
     paced(page, args.page_gap_ms / 1000, threading.Event(), idle, args.page_requests)
     page_cpu = (cpu_seconds(roots) - cpu) / len(idle)  # the server's CPU time per page (and its idling)
-    result = under_load(dsn, page, count, roots, args, args.events, 0, page_cpu)
+    result = under_load(dsn, page, count, roots, args, args.events, 0, page_cpu, probe)
     result["page_cpu_ms"] = page_cpu * 1000
     result["page_ms"] = {"idle": common.summary([ms for _, ms in idle]), "load": result["page_ms"]}
+    result["page_parts"] = {"idle": page_probe.read(probe, idle, idle[0][0], idle[-1][0]), "load": result["page_parts"]}
     result["page_p99_ratio"] = result["page_ms"]["load"]["p99"] / result["page_ms"]["idle"]["p99"]
     if rate:
-        at_rate = under_load(dsn, page, count, roots, args, round(rate * args.paced_seconds), rate, page_cpu)
+        at_rate = under_load(dsn, page, count, roots, args, round(rate * args.paced_seconds), rate, page_cpu,
+                             probe)
         at_rate["rate"] = rate
         at_rate["page_p99_ratio"] = at_rate["page_ms"]["p99"] / result["page_ms"]["idle"]["p99"]
         result["paced"] = at_rate
@@ -178,14 +185,16 @@ def minisentry_side(db: str, ingest_first: bool, args) -> dict:
     env = dict(os.environ, PYTHONPATH=str(common.ROOT), MINISENTRY_TEST_STORM="null", MINISENTRY_TEST_URLCONF=URLCONF,
                MINISENTRY_TEST_SHUTDOWN_TIMEOUT="120", MINISENTRY_TEST_RETRY_DELAY="0.2",
                MINISENTRY_TEST_INGEST_FIRST="1" if ingest_first else "")
+    probe = work / "page_probe.log"
     try:
-        with gunicorn(env, work / "gunicorn.log", "-w", str(args.workers)) as server:
+        with gunicorn(env, work / "gunicorn.log", "-w", str(args.workers),
+                      *page_probe.configure(env, "/admin/login/", probe)) as server:
             out = io.StringIO()
             call_command("minisentry_dsn", "--base-url", f"http://127.0.0.1:{server.port}", stdout=out)
             dsn = out.getvalue().strip().splitlines()[-1]
             try:
                 return measure(dsn, f"http://127.0.0.1:{server.port}/admin/login/", Event.objects.count,
-                               [server.process.pid, *database_server()], args, args.rate)
+                               [server.process.pid, *database_server()], args, probe, args.rate)
             except Exception:
                 print(server.log.read_text()[-3000:], file=sys.stderr)
                 raise
@@ -204,11 +213,12 @@ def bugsink_side(args) -> dict:
     work = Path(tempfile.mkdtemp(prefix="bugsink-bench-"))
     port = free_port()
     bugsink = Bugsink(work / "bugsink", port, args.workers)
-    bugsink.start(work / "bugsink.log")
+    probe = work / "page_probe.log"
+    bugsink.start(work / "bugsink.log", *page_probe.configure(bugsink.env, "/accounts/login/", probe))
     try:
         wait_for_port(port)
         return measure(bugsink.dsn, f"http://127.0.0.1:{port}/accounts/login/", bugsink.stored,
-                       [process.pid for process in bugsink.processes], args)
+                       [process.pid for process in bugsink.processes], args, probe)
     except Exception:
         print((work / "bugsink.log").read_text()[-3000:], file=sys.stderr)
         raise

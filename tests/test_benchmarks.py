@@ -25,3 +25,5 @@ def test_benchmarks_run_quickly(tmp_path):
     over_http = next(r for r in run["results"] if r["benchmark"] == "ingest_vs_bugsink")["sides"]["minisentry-sqlite"]
     assert over_http["statuses"] == {"200": 20} and over_http["stored"] == 20  # every envelope's event a row
     assert over_http["paced"]["statuses"] == {"200": 20} and over_http["paced"]["stored"] == 20
+    # each idle page's time split by the server's own account of it (benchmarks/page_probe.py)
+    assert over_http["page_parts"]["idle"]["pages"] == over_http["page_ms"]["idle"]["n"] > 0
