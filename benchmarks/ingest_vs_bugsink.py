@@ -35,6 +35,7 @@ minisentry's rates as multiples of Bugsink's.
 """
 
 import argparse
+import bisect
 import io
 import json
 import os
@@ -109,6 +110,37 @@ def cpu_seconds(roots: list[int]) -> float:
     return sum(times.get(pid, 0) for pid in tree) / os.sysconf("SC_CLK_TCK")
 
 
+def page_parts(log: Path, pages: list[tuple[float, float]], start: float, end: float) -> dict:
+    """The figures of the pages sent from ``start`` to ``end`` (``pages``: the client's (when sent,
+    milliseconds)), each joined to its line in ``page_probe``'s log: p99 of the client's time, of each
+    part of it, and of the client's time without each part (which part makes the p99), and the full
+    collections meanwhile."""
+    lines = [line.split() for line in open(log)]
+    served = sorted((float(f[1]), *map(float, f[2:6])) for f in lines if f[0] == "page")
+    times = [row[0] for row in served]
+    parts = {"server_cpu": [], "run_queue": [], "gil": [], "accept_and_client": [], "full_gc": []}
+    client = []
+    for sent, ms in pages:
+        if not start <= sent <= end:
+            continue
+        i = bisect.bisect_left(times, sent)
+        if i == len(times) or times[i] > sent + ms / 1000:
+            continue  # not logged (the server's hook failed): left out
+        _, wall, cpu, waited, full_gc = served[i]
+        client.append(ms)
+        for name, value in zip(parts, (cpu, waited, max(0.0, wall - cpu - waited), max(0.0, ms - wall), full_gc)):
+            parts[name].append(value)
+
+    def p99(values):
+        return round(common.summary(values)["p99"], 3) if values else None
+
+    collections = [float(f[2]) for f in lines if f[0] == "gc" and start <= float(f[1]) <= end]
+    return {"pages": len(client), "p99_ms": p99(client),
+            "part_p99_ms": {name: p99(values) for name, values in parts.items()},
+            "p99_without_ms": {name: p99([c - v for c, v in zip(client, values)]) for name, values in parts.items()},
+            "full_gcs": {"count": len(collections), "max_ms": max(collections, default=None)}}
+
+
 def under_load(dsn: str, page: str, count, roots: list[int], args, events: int, rate: float, page_cpu: float,
                probe: Path) -> dict:
     """``events`` envelopes (at ``rate`` per second, or as fast as the clients go) while the page is
@@ -132,7 +164,7 @@ def under_load(dsn: str, page: str, count, roots: list[int], args, events: int, 
     # bodies (all of them for a load shorter than the gap between two pages: the smoke test's)
     during = [ms for sent, ms in busy if result["started"] <= sent <= last]
     result["page_ms"] = common.summary(during or [ms for _, ms in busy])
-    result["page_parts"] = page_probe.read(probe, busy, result["started"], last)
+    result["page_parts"] = page_parts(probe, busy, result["started"], last)
     return result
 
 
@@ -150,7 +182,7 @@ def measure(dsn: str, page: str, count, roots: list[int], args, probe: Path, rat
     result = under_load(dsn, page, count, roots, args, args.events, 0, page_cpu, probe)
     result["page_cpu_ms"] = page_cpu * 1000
     result["page_ms"] = {"idle": common.summary([ms for _, ms in idle]), "load": result["page_ms"]}
-    result["page_parts"] = {"idle": page_probe.read(probe, idle, idle[0][0], idle[-1][0]), "load": result["page_parts"]}
+    result["page_parts"] = {"idle": page_parts(probe, idle, idle[0][0], idle[-1][0]), "load": result["page_parts"]}
     result["page_p99_ratio"] = result["page_ms"]["load"]["p99"] / result["page_ms"]["idle"]["p99"]
     if rate:
         at_rate = under_load(dsn, page, count, roots, args, round(rate * args.paced_seconds), rate, page_cpu,

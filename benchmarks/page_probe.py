@@ -1,4 +1,5 @@
-"""Where a page's time goes in the server: a gunicorn config file, and what reads its log.
+"""Where a page's time goes in the server: a gunicorn config file (``ingest_vs_bugsink.page_parts``
+reads its log).
 
 ``gunicorn -c benchmarks/page_probe.py`` with ``PAGE_PROBE_PATH`` (the page's path) and
 ``PAGE_PROBE_LOG`` (a file) in the environment: each worker appends a line per GET of the page,
@@ -10,7 +11,6 @@ page does no I/O but its answer, so that is waiting for the GIL. Only the standa
 runs in Bugsink's gunicorn too.
 """
 
-import bisect
 import gc
 import os
 import threading
@@ -69,34 +69,3 @@ def post_request(worker, req, environ, resp) -> None:
         at, wall, cpu, delay = page
         _log(f"page {at:.6f} {(time.perf_counter() - wall) * 1000:.3f} {(time.thread_time() - cpu) * 1000:.3f} "
              f"{(_run_delay_ns() - delay) / 1e6:.3f} {_local.gc_ms:.3f}")
-
-
-def read(log: str, pages: list[tuple[float, float]], start: float, end: float) -> dict:
-    """The figures of the pages sent from ``start`` to ``end`` (``pages``: the client's (when sent,
-    milliseconds)), each joined to the server's line of it: p99 of the client's time, of each part
-    of it, and of the client's time without each part (which part makes the p99), and the full
-    collections meanwhile."""
-    lines = [line.split() for line in open(log)]
-    served = sorted((float(f[1]), *map(float, f[2:6])) for f in lines if f[0] == "page")
-    times = [row[0] for row in served]
-    parts = {"server_cpu": [], "run_queue": [], "gil": [], "accept_and_client": [], "full_gc": []}
-    client = []
-    for sent, ms in pages:
-        if not start <= sent <= end:
-            continue
-        i = bisect.bisect_left(times, sent)
-        if i == len(times) or times[i] > sent + ms / 1000:
-            continue  # not logged (the server's hook failed): left out
-        _, wall, cpu, waited, full_gc = served[i]
-        client.append(ms)
-        for name, value in zip(parts, (cpu, waited, max(0.0, wall - cpu - waited), max(0.0, ms - wall), full_gc)):
-            parts[name].append(value)
-
-    def p99(values):
-        return round(sorted(values)[int(0.99 * len(values))], 3) if values else None
-
-    collections = [float(f[2]) for f in lines if f[0] == "gc" and start <= float(f[1]) <= end]
-    return {"pages": len(client), "p99_ms": p99(client),
-            "part_p99_ms": {name: p99(values) for name, values in parts.items()},
-            "p99_without_ms": {name: p99([c - v for c, v in zip(client, values)]) for name, values in parts.items()},
-            "full_gcs": {"count": len(collections), "max_ms": max(collections, default=None)}}
