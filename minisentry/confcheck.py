@@ -10,6 +10,7 @@ from collections.abc import Callable
 from django.conf import settings
 
 from . import conf
+from .capture import priority
 from .fields import Level
 
 Rule = Callable[[object], str | None]  # what is wrong with a value, or None
@@ -56,9 +57,9 @@ def fraction(value) -> str | None:
 
 def niceness(value) -> str | None:
     """The writer's priority: ``"idle"`` or a nice value to add, from 0 to 19."""
-    if value == "idle" or type(value) is int and 0 <= value <= 19:
+    if value == priority.IDLE or type(value) is int and 0 <= value <= priority.MOST:
         return None
-    return f'must be "idle" or an integer from 0 to 19, not {_kind(value)} {value!r}'
+    return f'must be "{priority.IDLE}" or an integer from 0 to {priority.MOST}, not {_kind(value)} {value!r}'
 
 
 def optional(inner: Rule) -> Rule:
